@@ -1,0 +1,130 @@
+"""Typer application: commands delegate to services; no business rules here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from autocrm.cli import setup
+from autocrm.cli.progress import bar
+
+app = typer.Typer(help="autocrm — 汽车品牌客户数据平台 (customer data platform)", no_args_is_help=True)
+customer_app = typer.Typer(help="查看客户 (customers)", no_args_is_help=True)
+app.add_typer(customer_app, name="customer")
+console = Console()
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option(help="output directory")],
+    customers: Annotated[int, typer.Option(help="number of real customers")] = 20_000,
+    seed: Annotated[int, typer.Option(help="random seed")] = 42,
+) -> None:
+    """Generate realistic source files of every system, with ground truth in OUT/truth."""
+    from autocrm.synth import generate as gen
+
+    with bar() as progress:
+        summary = gen(out, customers=customers, seed=seed, progress=progress)
+    console.print(f"写入 {len(summary.files)} 个文件到 {out} ({sum(summary.files.values())} 行)")
+
+
+@app.command()
+def load(
+    source: Annotated[str, typer.Argument(help="FIN, INV, DMS, CC, WEB, SVY or CLUB")],
+    files: Annotated[list[Path], typer.Argument(help="files of that source")],
+) -> None:
+    """Load files of one source system through the whole pipeline, all or nothing."""
+    setup()
+    from autocrm.cli.report import print_batch
+    from autocrm.pipeline import batch
+
+    with bar() as progress:
+        report = batch.run([(source, f) for f in files], progress=progress)
+    print_batch(console, report)
+    if any(f.status == "failed" for f in report.files):
+        raise typer.Exit(code=1)
+
+
+@customer_app.command("show")
+def customer_show(
+    key: Annotated[str, typer.Argument(help="unified ID, id, phone, VIN, plate or name")],
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Show the 360° record of a customer."""
+    setup()
+    from autocrm.cli.report import print_customer
+    from autocrm.customers import selectors
+
+    found = selectors.find_customers(key)
+    if not found:
+        console.print(f"[red]未找到客户 {key} (no customer found)[/red]")
+        raise typer.Exit(code=1)
+    if len(found) > 1 and not as_json:
+        for c in found:
+            console.print(f"{c.id}\t{c.unified_id}\t{c.name}\t{c.phone}\t{c.city}")
+        console.print(f"找到 {len(found)} 位客户，请用客户编号查看 (several matches)")
+        return
+    view = selectors.customer_360(found[0].id)
+    if as_json:
+        typer.echo(json.dumps(view, ensure_ascii=False, indent=2, default=str))
+    else:
+        print_customer(console, view)
+
+
+@app.command()
+def feedback(
+    dealer: Annotated[str, typer.Option(help="dealer code")],
+    out: Annotated[Path, typer.Option(help="XLSX file to write")],
+) -> None:
+    """Write a dealer's error report: every rejected or incomplete row, and its quality score."""
+    setup()
+    from autocrm.quality import feedback as fb
+
+    count = fb.write_report(dealer, out)
+    console.print(f"{dealer}: {count} 条问题写入 {out}")
+
+
+@app.command()
+def dedupe(
+    input_csv: Annotated[Path, typer.Argument(help="CSV to deduplicate")],
+    config: Annotated[Path, typer.Option(help="MATCH.toml")],
+    out: Annotated[Path, typer.Option(help="CLUSTERS.csv")],
+) -> None:
+    """Cluster the rows of any table with the matching engine, configured by a TOML file."""
+    from autocrm.identity.dedupe import dedupe_file
+
+    clusters = dedupe_file(input_csv, config, out)
+    console.print(f"写入 {out}: {clusters} 个聚类")
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="port on localhost")] = 8000,
+    host: Annotated[str, typer.Option(help="interface")] = "127.0.0.1",
+) -> None:
+    """Serve the web app and API (OpenAPI docs at /api/docs)."""
+    setup()
+    from autocrm.cli.demo import serve_app
+
+    serve_app(host, port)
+
+
+@app.command()
+def demo(
+    customers: Annotated[int, typer.Option(help="number of real customers")] = 20_000,
+    seed: Annotated[int, typer.Option(help="random seed")] = 42,
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="serve after")] = True,
+    port: Annotated[int, typer.Option(help="port on localhost")] = 8000,
+    data: Annotated[Path | None, typer.Option(help="where to write source files")] = None,
+) -> None:
+    """Generate multi-source data, unify it into the store, print a summary, serve the app."""
+    setup()
+    from autocrm.cli.demo import run_demo, serve_app
+
+    run_demo(console, customers=customers, seed=seed, data=data)
+    if serve_after:
+        serve_app("127.0.0.1", port)

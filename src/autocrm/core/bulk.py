@@ -1,0 +1,115 @@
+"""Bulk writes behind one small interface: COPY on PostgreSQL, executemany on SQLite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+
+BATCH = 50_000
+
+
+def is_postgres() -> bool:
+    """Return True when the default database is PostgreSQL."""
+    return connection.vendor == "postgresql"
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _pg_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert rows into `table`; naive datetimes are taken as UTC. Return the count."""
+    cols = ", ".join(f'"{c}"' for c in columns)
+    count = 0
+    with connection.cursor() as cursor:
+        if is_postgres():
+            with cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row([_pg_value(v) for v in row])
+                    count += 1
+            return count
+        marks = ", ".join("?" for _ in columns)
+        sql = f'INSERT INTO "{table}" ({cols}) VALUES ({marks})'
+        raw = cursor.cursor
+        chunk: list[list[Any]] = []
+        for row in rows:
+            chunk.append([_sqlite_value(v) for v in row])
+            if len(chunk) >= BATCH:
+                raw.executemany(sql, chunk)
+                count += len(chunk)
+                chunk = []
+        if chunk:
+            raw.executemany(sql, chunk)
+            count += len(chunk)
+    return count
+
+
+def delete_in(table: str, column: str, values: Sequence[Any]) -> int:
+    """Delete the rows whose `column` is in `values`, in chunks."""
+    total = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 10_000):
+            part = list(values[start : start + 10_000])
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(f'DELETE FROM "{table}" WHERE "{column}" IN ({marks})', part)
+            total += cursor.rowcount
+    return total
+
+
+def select_in(
+    sql: str, values: Sequence[Any], columns: Sequence[str] | None = None
+) -> list[tuple[Any, ...]]:
+    """Run `sql` (with one `IN ({})` placeholder) over chunks of `values`."""
+    out: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 10_000):
+            part = list(values[start : start + 10_000])
+            cursor.execute(sql.format(", ".join(["%s"] * len(part))), part)
+            out.extend(cursor.fetchall())
+    return out
+
+
+def lock_for_load() -> None:
+    """Serialise loads: SQLite's IMMEDIATE transaction already does; take a lock on PostgreSQL."""
+    if is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(7261001)")
+
+
+def next_id(table: str) -> int:
+    """Return one more than the largest id of `table` (call under lock_for_load)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
+        return int(cursor.fetchone()[0]) + 1
+
+
+def update_rows(table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Update rows by `key`; each row is (key value, *column values)."""
+    sets = ", ".join(f'"{c}" = %s' for c in columns)
+    sql = f'UPDATE "{table}" SET {sets} WHERE "{key}" = %s'
+    adapt = _pg_value if is_postgres() else _sqlite_value
+    params = [[adapt(v) for v in (*row[1:], row[0])] for row in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), BATCH):
+            cursor.executemany(sql, params[start : start + BATCH])
+    return len(params)

@@ -1,0 +1,107 @@
+"""The golden customer, its lineage and the changes held for a steward."""
+
+from django.conf import settings
+from django.db import models
+
+PROFILE_FIELDS = (
+    "name",
+    "id_number",
+    "gender",
+    "birth_date",
+    "phone",
+    "province",
+    "city",
+    "address",
+    "occupation",
+    "employer",
+    "interests",
+    "contact_person",
+    "relatives",
+)
+
+
+class Customer(models.Model):
+    """One real customer: a person or a company, whatever the sources call them."""
+
+    class KeyType(models.TextChoices):
+        RIC = "ric", "身份证号"
+        USCC = "uscc", "统一社会信用代码"
+        INTERNAL = "internal", "内部编号"
+
+    id = models.BigIntegerField(primary_key=True)
+    unified_id = models.CharField("统一客户标识", max_length=32, unique=True)
+    key_type = models.CharField(max_length=8, choices=KeyType.choices)
+    kind = models.CharField("类型", max_length=8, default="person")
+    name = models.CharField("姓名", max_length=128, blank=True)
+    name_pinyin = models.CharField(max_length=256, blank=True, db_index=True)
+    id_number = models.CharField("证件号码", max_length=18, blank=True, db_index=True)
+    gender = models.CharField("性别", max_length=1, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    phone = models.CharField("手机", max_length=11, blank=True, db_index=True)
+    phones = models.JSONField("全部手机", default=list, blank=True)
+    province = models.CharField("省份", max_length=32, blank=True)
+    city = models.CharField("城市", max_length=32, blank=True)
+    address = models.CharField("详细地址", max_length=255, blank=True)
+    occupation = models.CharField("职业", max_length=64, blank=True)
+    employer = models.CharField("工作单位", max_length=128, blank=True)
+    interests = models.CharField("兴趣爱好", max_length=255, blank=True)
+    contact_person = models.CharField("联系人", max_length=128, blank=True)
+    relatives = models.CharField("亲属", max_length=255, blank=True)
+    lineage = models.JSONField("数据来源", default=dict, blank=True)
+    record_count = models.IntegerField(default=0)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "客户"
+        verbose_name_plural = "客户"
+
+    def __str__(self) -> str:
+        return f"{self.unified_id} {self.name}"
+
+
+class CustomerDealer(models.Model):
+    """A dealer the customer is related to, and how."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="dealers")
+    dealer_code = models.CharField(max_length=16)
+    relation = models.CharField(max_length=16)
+    first_at = models.DateField(null=True)
+    last_at = models.DateField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "dealer_code", "relation"], name="uniq_customer_dealer"
+            )
+        ]
+        indexes = [models.Index(fields=["dealer_code", "customer"])]
+
+
+class HeldChange(models.Model):
+    """A doubtful change to a trusted value, not applied until a steward decides (D6)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "已驳回"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="held_changes")
+    field = models.CharField("字段", max_length=32)
+    current_value = models.CharField("当前值", max_length=255, blank=True)
+    proposed_value = models.CharField("新值", max_length=255)
+    record_id = models.BigIntegerField("源记录")
+    load = models.ForeignKey("sources.Load", on_delete=models.PROTECT)
+    reason = models.CharField("原因", max_length=255)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "待审核变更"
+        verbose_name_plural = "待审核变更"

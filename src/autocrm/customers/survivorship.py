@@ -1,0 +1,122 @@
+"""Choose each golden value by source priority, then recency (D4), and say why it won."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+CONFIG = Path(__file__).with_name("survivorship.toml")
+LONG_SCHEMA = {
+    "entity_id": pl.Utf8,
+    "record_id": pl.Int64,
+    "load_id": pl.Int64,
+    "source": pl.Utf8,
+    "observed": pl.Date,
+    "field": pl.Utf8,
+    "value": pl.Utf8,
+}
+
+
+@dataclass(frozen=True)
+class Priorities:
+    """Source order per field, field groups, and the fields whose change is held."""
+
+    default: tuple[str, ...]
+    fields: dict[str, tuple[str, ...]]
+    groups: dict[str, tuple[str, ...]]
+    group_priority: dict[str, tuple[str, ...]]
+    vehicle: dict[str, tuple[str, ...]]
+    hold_on_change: tuple[str, ...]
+
+    def rank_frame(self, fields: dict[str, tuple[str, ...]]) -> pl.DataFrame:
+        """Return (field, source, rank) for every listed and default source."""
+        rows = []
+        for name, order in fields.items():
+            full = list(order) + [s for s in self.default if s not in order]
+            rows += [(name, src, i) for i, src in enumerate(full)]
+        return pl.DataFrame(rows, schema=["field", "source", "rank"], orient="row")
+
+
+@cache
+def priorities() -> Priorities:
+    """Read the survivorship configuration."""
+    raw = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
+
+    def tup(d: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+        return {k: tuple(v) for k, v in d.items()}
+
+    return Priorities(
+        default=tuple(raw["default"]),
+        fields=tup(raw["fields"]),
+        groups=tup(raw["groups"]),
+        group_priority=tup(raw["groups_priority"]),
+        vehicle=tup(raw["vehicle"]),
+        hold_on_change=tuple(raw["hold_on_change"]),
+    )
+
+
+def survive(cands: pl.DataFrame, ranks: pl.DataFrame, default_rank: int = 99) -> pl.DataFrame:
+    """Pick one winner per (entity_id, field) from long candidates; add the winning rule."""
+    ranked = (
+        cands.filter(pl.col("value").is_not_null() & (pl.col("value") != ""))
+        .join(ranks, on=["field", "source"], how="left")
+        .with_columns(pl.col("rank").fill_null(default_rank))
+        .sort(
+            ["entity_id", "field", "rank", "observed", "record_id"],
+            descending=[False, False, False, True, True],
+            nulls_last=True,
+        )
+    )
+    per_field = ranked.group_by(["entity_id", "field"], maintain_order=True)
+    stats = per_field.agg(
+        pl.col("value").n_unique().alias("distinct"),
+        pl.col("rank").filter(pl.col("value") != pl.col("value").first()).min().alias("rival"),
+    )
+    winners = per_field.first()
+    return winners.join(stats, on=["entity_id", "field"]).with_columns(
+        pl.when(pl.col("distinct") == 1)
+        .then(pl.lit("sole"))
+        .when(pl.col("rank") < pl.col("rival"))
+        .then(pl.lit("priority"))
+        .otherwise(pl.lit("recency"))
+        .alias("rule")
+    ).drop("distinct", "rival")
+
+
+def survive_group(
+    cands: pl.DataFrame, name: str, members: tuple[str, ...], order: tuple[str, ...]
+) -> pl.DataFrame:
+    """Pick one record per entity for a field group and return all its members' values."""
+    group = cands.filter(pl.col("field").is_in(members))
+    per_record = group.group_by(
+        ["entity_id", "record_id", "load_id", "source", "observed"]
+    ).agg(pl.len().alias("filled"))
+    choice = per_record.with_columns(
+        pl.col("record_id").cast(pl.Utf8).alias("value"), pl.lit(name).alias("field")
+    ).drop("filled")
+    ranks = pl.DataFrame(
+        {"field": [name] * len(order), "source": list(order), "rank": list(range(len(order)))}
+    )
+    won = survive(choice.select(list(LONG_SCHEMA)), ranks)
+    picked = won.select("entity_id", pl.col("record_id"), pl.col("rule"))
+    return group.join(picked, on=["entity_id", "record_id"]).with_columns(
+        pl.lit(0).alias("rank")
+    )
+
+
+def golden_values(cands: pl.DataFrame, vehicle: bool = False) -> pl.DataFrame:
+    """Return the winners of every field and group: entity_id, field, value, lineage columns."""
+    prio = priorities()
+    if vehicle:
+        return survive(cands, prio.rank_frame(prio.vehicle))
+    grouped = {m for members in prio.groups.values() for m in members}
+    single = survive(cands.filter(~pl.col("field").is_in(grouped)), prio.rank_frame(prio.fields))
+    parts = [single]
+    for name, members in prio.groups.items():
+        order = prio.group_priority.get(name, prio.default)
+        parts.append(survive_group(cands, name, members, order).select(single.columns))
+    return pl.concat(parts, how="vertical_relaxed")

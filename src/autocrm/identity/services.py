@@ -1,0 +1,81 @@
+"""Steward decisions on merges: merge two customers, reject a proposal, unmerge."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from autocrm.core import audit, bulk
+from autocrm.core.errors import AppError, NotFound
+from autocrm.customers import services as customer_services
+from autocrm.customers.models import Customer, HeldChange
+from autocrm.identity.models import MergeProposal
+from autocrm.sources.models import SourceRecord
+
+
+def _proposal(proposal_id: int) -> MergeProposal:
+    try:
+        p = MergeProposal.objects.select_for_update().get(id=proposal_id)
+    except MergeProposal.DoesNotExist:
+        raise NotFound(f"合并建议 {proposal_id} 不存在") from None
+    if p.status != MergeProposal.Status.PENDING:
+        raise AppError(f"合并建议 {proposal_id} 已处理 ({p.status})", code="already_decided")
+    return p
+
+
+@transaction.atomic
+def merge_customers(keep_id: int, drop_id: int, actor: object = None) -> Customer:
+    """Move every record of `drop_id` to `keep_id` and recompute both."""
+    if keep_id == drop_id:
+        raise AppError("不能与自身合并 (cannot merge a customer with itself)", code="same_customer")
+    ids = list(SourceRecord.objects.filter(customer_id=drop_id).values_list("id", flat=True))
+    if not Customer.objects.filter(id__in=[keep_id, drop_id]).count() == 2:
+        raise NotFound("客户不存在 (customer not found)")
+    vins = customer_services.move_records(ids, keep_id) if ids else []
+    HeldChange.objects.filter(customer_id=drop_id).update(customer_id=keep_id)
+    customer_services.refresh_vehicles(vins)
+    customer_services.rebuild([keep_id, drop_id])
+    _relink_dealers([keep_id])
+    audit.record("merge", "customer", keep_id, actor=actor, customer_id=keep_id,
+                 merged=drop_id, records=len(ids))
+    return Customer.objects.get(id=keep_id)
+
+
+@transaction.atomic
+def decide_proposal(proposal_id: int, approve: bool, actor: object = None) -> MergeProposal:
+    """Merge the two customers of a proposal, or reject it."""
+    p = _proposal(proposal_id)
+    if approve:
+        merge_customers(p.customer_a, p.customer_b, actor)
+    p.status = MergeProposal.Status.MERGED if approve else MergeProposal.Status.REJECTED
+    p.decided_by_id, p.decided_at = getattr(actor, "id", None), timezone.now()
+    p.save()
+    audit.record("decide_merge", "merge_proposal", p.id, actor=actor, approved=approve)
+    return p
+
+
+@transaction.atomic
+def unmerge(customer_id: int, record_ids: list[int], actor: object = None) -> Customer:
+    """Split the given records off into a new customer; recompute both golden records."""
+    own = set(SourceRecord.objects.filter(customer_id=customer_id, current=True)
+              .values_list("id", flat=True))
+    if not record_ids or not set(record_ids) <= own:
+        raise AppError("所选记录不属于该客户 (records do not belong to the customer)",
+                       code="bad_records")
+    if set(record_ids) == own:
+        raise AppError("不能拆分全部记录 (cannot split off every record)", code="bad_records")
+    bulk.lock_for_load()
+    new_id = bulk.next_id("customers_customer")
+    vins = customer_services.move_records(record_ids, new_id)
+    customer_services.refresh_vehicles(vins)
+    customer_services.rebuild([customer_id, new_id])
+    _relink_dealers([customer_id, new_id])
+    audit.record("unmerge", "customer", customer_id, actor=actor, customer_id=customer_id,
+                 new_customer=new_id, records=record_ids)
+    return Customer.objects.get(id=new_id)
+
+
+def _relink_dealers(customer_ids: list[int]) -> None:
+    from autocrm.pipeline import publish, store
+
+    publish.write_dealer_links(store.fetch("customer_id", customer_ids), customer_ids)

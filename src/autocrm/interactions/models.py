@@ -1,0 +1,24 @@
+"""The one activity timeline: every contact from every source."""
+
+from django.db import models
+
+
+class Interaction(models.Model):
+    """One contact: a call, complaint, rescue, survey, sign-up, post, contract, invoice."""
+
+    customer_id = models.BigIntegerField(null=True, db_index=True)
+    vin = models.CharField(max_length=17, null=True, blank=True)
+    kind = models.CharField("类型", max_length=16, db_index=True)
+    occurred_at = models.DateTimeField("时间", null=True)
+    source = models.CharField("来源系统", max_length=8)
+    dealer_code = models.CharField("经销商", max_length=16, blank=True)
+    title = models.CharField("标题", max_length=255, blank=True)
+    summary = models.TextField("内容", blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    record_id = models.BigIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["customer_id", "occurred_at"])]
+        verbose_name = "接触记录"
+        verbose_name_plural = "接触记录"

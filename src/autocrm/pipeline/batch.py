@@ -1,0 +1,187 @@
+"""The batch run: extract → clean → match → merge → publish, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from autocrm.core import audit, bulk
+from autocrm.core.errors import InputError
+from autocrm.pipeline import publish, store
+from autocrm.pipeline.extract import Extracted, extract
+from autocrm.pipeline.finish import finish_loads, record_failure, write_matches
+from autocrm.pipeline.identify import identify
+from autocrm.pipeline.profiles import link_vehicle_records, rebuild_customers
+from autocrm.sources.config import get_source
+from autocrm.sources.models import Load
+from autocrm.vehicles import build as vehicle_build
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    path: str
+    source: str
+    feed: str = ""
+    status: str = "loaded"  # loaded | skipped | failed
+    load_id: int | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rows_with_issues: int = 0
+    duplicates: int = 0
+    error: str = ""
+    notice: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class BatchReport:
+    """What a batch did, per file and in total, with per-stage seconds."""
+
+    batch: str
+    files: list[FileReport] = field(default_factory=list)
+    records: int = 0
+    customers_new: int = 0
+    customers_touched: int = 0
+    held: int = 0
+    merges: int = 0
+    vehicles: int = 0
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def _extract_all(
+    files: list[tuple[str, Path]], today: dt.date, report: BatchReport, progress: Progress
+) -> list[Extracted]:
+    done_hashes = set(Load.objects.filter(status=Load.Status.DONE).values_list("source", "sha256"))
+    out = []
+    for i, (code, path) in enumerate(files):
+        progress("extract", i, len(files))
+        rep = FileReport(str(path), code.upper())
+        report.files.append(rep)
+        try:
+            ex = extract(get_source(code), path, today)
+        except InputError as exc:
+            rep.status, rep.error = "failed", exc.message
+            continue
+        rep.feed, rep.rows_read = ex.feed.kind, ex.rows_read
+        if (ex.source.code, ex.sha256) in done_hashes:
+            rep.status = "skipped"
+            continue
+        done_hashes.add((ex.source.code, ex.sha256))
+        out.append(ex)
+    progress("extract", len(files), len(files))
+    return out
+
+
+def _create_loads(batch: str, extracted: list[Extracted]) -> list[tuple[Extracted, int]]:
+    now = timezone.now()
+    pairs = []
+    for ex in extracted:
+        load = Load.objects.create(
+            batch=batch, source=ex.source.code, feed=ex.feed.kind, file_name=ex.path.name,
+            sha256=ex.sha256, dealer_code=ex.dealer_code, encoding=ex.encoding,
+            status=Load.Status.DONE, started_at=now, rows_read=ex.rows_read,
+        )
+        pairs.append((ex, load.id))
+    return pairs
+
+
+def run(
+    files: list[tuple[str, Path]],
+    *,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    actor: object = None,
+) -> BatchReport:
+    """Load files of any sources as one batch; a file that cannot load is reported, not fatal."""
+    progress = progress or _noop
+    today = today or dt.date.today()
+    report = BatchReport(batch=uuid.uuid4().hex[:12])
+    t0 = time.perf_counter()
+    extracted = _extract_all(files, today, report, progress)
+    report.stages["extract+clean"] = time.perf_counter() - t0
+    with transaction.atomic():
+        bulk.lock_for_load()
+        for rep in report.files:
+            if rep.status == "failed":
+                record_failure(report.batch, rep)
+        if extracted:
+            _publish(report, extracted, progress)
+        audit.record("load", "batch", report.batch, actor=actor,
+                     files=len(files), records=report.records)
+    return report
+
+
+def _timed(report: BatchReport, stage: str, start: float) -> float:
+    now = time.perf_counter()
+    report.stages[stage] = report.stages.get(stage, 0.0) + now - start
+    return now
+
+
+def _publish(report: BatchReport, extracted: list[Extracted], progress: Progress) -> None:
+    from autocrm.pipeline.records import build_records
+
+    t = time.perf_counter()
+    pairs = _create_loads(report.batch, extracted)
+    records = build_records(pairs, bulk.next_id("sources_sourcerecord"))
+    old = publish.supersede(records)
+    superseded = set(old["id"].to_list())
+    t = _timed(report, "prepare", t)
+    progress("match", 0, 1)
+    ident = identify(records, superseded, bulk.next_id("customers_customer"))
+    records = records.join(ident.customers, on="record_id", how="left")
+    records = link_vehicle_records(records)
+    t = _timed(report, "match", t)
+    progress("merge", 0, 1)
+    affected = set(records["customer_id"].drop_nulls().to_list())
+    affected |= set(old["customer_id"].drop_nulls().to_list())
+    records, held, profile = rebuild_customers(records, affected, set(ident.new_customers))
+    t = _timed(report, "merge", t)
+    progress("publish", 0, 1)
+    publish.write_records(records)
+    publish.write_keys(records)
+    vins = set(records["vin"].drop_nulls().to_list()) | set(old["vin"].drop_nulls().to_list())
+    vehicle_records = pl.concat(
+        [records, store.fetch("vin", sorted(vins), exclude=set(records["record_id"]))],
+        how="diagonal_relaxed",
+    ) if vins else records
+    vehicle_ids = vehicle_build.write(vehicle_records) if vins else {}
+    labels = {(ex.source.code, ex.feed.kind): ex.feed.label for ex, _ in pairs}
+    publish.write_interactions(records, labels)
+    publish.write_repairs(records, vehicle_ids)
+    owners = bulk.select_in(
+        "SELECT DISTINCT customer_id FROM vehicles_ownership WHERE vehicle_id IN ({})",
+        list(vehicle_ids.values()),
+    )
+    touched = sorted(affected | {c for (c,) in owners})
+    extra = store.fetch("customer_id", [c for c in touched if c not in affected])
+    publish.write_dealer_links(pl.concat([profile, extra], how="diagonal_relaxed")
+                               if extra.height else profile, touched)
+    write_matches(ident, records, held)
+    finish_loads(pairs, records)
+    _timed(report, "publish", t)
+    report.records = records.height
+    report.customers_new = len(ident.new_customers)
+    report.customers_touched = len(affected)
+    report.held, report.merges = held, ident.merges.height
+    report.vehicles = len(vehicle_ids)
+    for rep in report.files:
+        match = next((lid for ex, lid in pairs if str(ex.path) == rep.path), None)
+        if match is not None:
+            rep.load_id = match
+    progress("publish", 1, 1)

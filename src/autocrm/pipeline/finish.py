@@ -1,0 +1,115 @@
+"""Stage 5 (end): issues, notices, match evidence and the loads' counts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+from django.utils import timezone
+
+from autocrm.core import bulk
+from autocrm.pipeline.extract import Extracted
+from autocrm.sources.models import InterfaceNotice, Load
+
+if TYPE_CHECKING:
+    from autocrm.pipeline.batch import FileReport
+    from autocrm.pipeline.identify import Identified
+
+ISSUE_COLS = ["load_id", "source", "feed", "dealer_code", "file_name", "row_no", "record_key",
+              "field", "value", "rule", "severity"]
+
+
+def record_failure(batch: str, rep: FileReport) -> None:
+    """Keep a failed file's load and, for a missing column, its interface notice."""
+    now = timezone.now()
+    load = Load.objects.create(
+        batch=batch, source=rep.source, feed=rep.feed, file_name=rep.path.rsplit("/", 1)[-1],
+        sha256="", status=Load.Status.FAILED, error=rep.error, started_at=now, finished_at=now,
+    )
+    rep.load_id = load.id
+
+
+def _notice(ex: Extracted, load_id: int) -> None:
+    if ex.diff:
+        InterfaceNotice.objects.create(
+            load_id=load_id, source=ex.source.code, feed=ex.feed.kind, file_name=ex.path.name,
+            added=ex.diff.added, missing=ex.diff.missing, renamed=ex.diff.renamed,
+        )
+
+
+def _issues(ex: Extracted, load_id: int) -> pl.DataFrame:
+    dealer = ex.dealer_code
+    return ex.issues.select(
+        pl.lit(load_id, pl.Int64).alias("load_id"), pl.lit(ex.source.code).alias("source"),
+        pl.lit(ex.feed.kind).alias("feed"), pl.lit(dealer).alias("dealer_code"),
+        pl.lit(ex.path.name).alias("file_name"), pl.col("_row").alias("row_no"),
+        pl.col("_key").fill_null("").alias("record_key"), "field",
+        pl.col("value").fill_null(""), "rule", "severity",
+    )
+
+
+def _resolve(issues: pl.DataFrame, records: pl.DataFrame, load_id: int) -> None:
+    """Mark earlier issues resolved when their row came again without the same problem."""
+    for (source, feed), part in records.group_by(["source", "feed"]):
+        keys = part["record_key"].unique().to_list()
+        rows = bulk.select_in(
+            "SELECT id, record_key, field, rule FROM quality_issue WHERE resolved_by_id IS NULL "
+            f"AND source = '{source}' AND feed = '{feed}' AND record_key IN ({{}})",
+            keys,
+        )
+        if not rows:
+            continue
+        prior = pl.DataFrame(rows, schema=["id", "record_key", "field", "rule"], orient="row")
+        still = issues.select("record_key", "field", "rule")
+        fixed = prior.join(still, on=["record_key", "field", "rule"], how="anti")
+        bulk.update_rows(
+            "quality_issue", "id", ["resolved_by_id"],
+            [(i, load_id) for i in fixed["id"].to_list()],
+        )
+
+
+def finish_loads(pairs: list[tuple[Extracted, int]], records: pl.DataFrame) -> None:
+    """Write issues and notices, resolve fixed issues, and close each load with its counts."""
+    loaded = records.group_by("load_id").len()
+    per_load = dict(loaded.iter_rows())
+    now = timezone.now()
+    for ex, load_id in pairs:
+        issues = _issues(ex, load_id)
+        bulk.insert_rows("quality_issue", ISSUE_COLS, issues.iter_rows())
+        _notice(ex, load_id)
+        _resolve(issues, records.filter(pl.col("load_id") == load_id), load_id)
+        rejected = issues.filter(pl.col("severity") == "row")["row_no"].n_unique()
+        Load.objects.filter(id=load_id).update(
+            finished_at=now,
+            rows_loaded=per_load.get(load_id, 0),
+            rows_rejected=rejected,
+            rows_with_issues=issues["row_no"].n_unique(),
+            rows_duplicate=ex.duplicates,
+        )
+
+
+def write_matches(ident: Identified, records: pl.DataFrame, held: int) -> None:
+    """Store the evidence of every link and the merges proposed to a steward."""
+    loads = records.select(pl.col("record_id"), pl.col("load_id"))
+    ev = ident.evidence
+    if ev.height:
+        ev = ev.join(loads.rename({"record_id": "right_id"}), on="right_id", how="left").join(
+            loads.rename({"record_id": "left_id", "load_id": "left_load"}), on="left_id",
+            how="left",
+        ).with_columns(pl.coalesce("load_id", "left_load").alias("load_id"))
+        bulk.insert_rows(
+            "identity_matchevidence",
+            ["customer_id", "left_record", "right_record", "rule", "score", "detail", "load_id"],
+            ev.select("customer_id", "left_id", "right_id", "rule", "score", "detail",
+                      "load_id").filter(pl.col("load_id").is_not_null()).iter_rows(),
+        )
+    if ident.merges.height:
+        first_load = int(records["load_id"].min())
+        rows = ident.merges.unique(["cluster_a", "cluster_b"]).select(
+            "cluster_a", "cluster_b", "rule", "score"
+        ).iter_rows()
+        bulk.insert_rows(
+            "identity_mergeproposal",
+            ["customer_a", "customer_b", "rule", "score", "load_id", "status"],
+            ((a, b, r, s, first_load, "pending") for a, b, r, s in rows),
+        )

@@ -1,0 +1,113 @@
+"""Stage 3: assign every new record to a customer, incrementally against the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from autocrm.core import bulk
+from autocrm.identity.config import MatchConfig, load_config
+from autocrm.identity.engine import match
+from autocrm.pipeline.records import IDENTITY_FIELDS, identity_frame
+
+CONFIG = Path(__file__).resolve().parents[1] / "identity" / "config" / "customers.toml"
+KEY_KINDS = {"id_number": "id", "phone": "phone", "vin": "vin"}
+
+
+@dataclass
+class Identified:
+    """Which customer each record belongs to, and why."""
+
+    customers: pl.DataFrame  # record_id, customer_id
+    new_customers: list[int]
+    evidence: pl.DataFrame
+    merges: pl.DataFrame
+
+
+@cache
+def customer_config() -> MatchConfig:
+    """Return the customer pipeline's matching configuration."""
+    return load_config(CONFIG)
+
+
+def identity_keys(idf: pl.DataFrame) -> pl.DataFrame:
+    """Return (record_id, kind, value) for the strong keys of identity records."""
+    parts = [
+        idf.select(
+            pl.col("record_id"), pl.lit(kind).alias("kind"), pl.col(col).cast(pl.Utf8).alias("value")
+        ).filter(pl.col("value").is_not_null())
+        for col, kind in KEY_KINDS.items()
+    ]
+    return pl.concat(parts)
+
+
+def load_payloads(rows: list[tuple], extra: list[str]) -> pl.DataFrame:
+    """Decode (record_id, <extra...>, data JSON) rows from the store into a wide frame."""
+    if not rows:
+        return pl.DataFrame()
+    names = ["record_id", *extra, "data"]
+    base = pl.DataFrame(rows, schema=names, orient="row")
+    decoded = base["data"].str.json_decode(infer_schema_length=None)
+    wide = base.drop("data").hstack(decoded.struct.unnest())
+    if "birth_date" in wide.columns:
+        wide = wide.with_columns(pl.col("birth_date").cast(pl.Utf8).str.to_date(strict=False))
+    return wide
+
+
+def existing_candidates(idf: pl.DataFrame, exclude: set[int]) -> pl.DataFrame | None:
+    """Return stored identity records sharing a strong key with the batch, with cluster_id."""
+    keys = identity_keys(idf)
+    hits: set[tuple[int, int]] = set()
+    for kind in KEY_KINDS.values():
+        values = keys.filter(pl.col("kind") == kind)["value"].unique().to_list()
+        sql = (
+            "SELECT record_id, customer_id FROM sources_identitykey "
+            f"WHERE kind = '{kind}' AND value IN ({{}})"
+        )
+        hits.update((r, c) for r, c in bulk.select_in(sql, values))
+    ids = sorted(r for r, _ in hits if r not in exclude)
+    if not ids:
+        return None
+    rows = bulk.select_in(
+        "SELECT id, customer_id, source, data FROM sources_sourcerecord "
+        "WHERE current AND id IN ({})",
+        ids,
+    )
+    wide = load_payloads(rows, ["cluster_id", "source"])
+    for name in IDENTITY_FIELDS:
+        if name not in wide.columns:
+            dtype = pl.Date if name == "birth_date" else pl.Utf8
+            wide = wide.with_columns(pl.lit(None, dtype=dtype).alias(name))
+    return wide.select(["record_id", "source", *IDENTITY_FIELDS, "cluster_id"]).cast(
+        {c: t for c, t in idf.schema.items() if c in wide.columns}
+    )
+
+
+def identify(records: pl.DataFrame, superseded: set[int], first_customer: int) -> Identified:
+    """Match identity records, number new customers from `first_customer`."""
+    idf = identity_frame(records)
+    if idf.is_empty():
+        empty = pl.DataFrame(schema={"record_id": pl.Int64, "customer_id": pl.Int64})
+        return Identified(empty, [], pl.DataFrame(), pl.DataFrame())
+    existing = existing_candidates(idf, superseded)
+    result = match(idf, customer_config(), existing=existing)
+    known = set(existing["cluster_id"].to_list()) if existing is not None else set()
+    clusters = result.clusters.select("record_id", "cluster_id").join(
+        idf.select("record_id"), on="record_id", how="semi"
+    )
+    fresh = sorted(set(clusters["cluster_id"].to_list()) - known)
+    renumber = pl.DataFrame(
+        {"cluster_id": fresh, "new_id": list(range(first_customer, first_customer + len(fresh)))},
+        schema={"cluster_id": pl.Int64, "new_id": pl.Int64},
+    )
+    assigned = clusters.join(renumber, on="cluster_id", how="left").select(
+        "record_id", pl.coalesce("new_id", "cluster_id").alias("customer_id")
+    )
+    new_ids = renumber["new_id"].to_list()
+    evidence = result.evidence.join(
+        assigned.rename({"record_id": "left_id"}), on="left_id", how="inner"
+    ) if result.evidence.height else result.evidence
+    return Identified(assigned, new_ids, evidence, result.merges)

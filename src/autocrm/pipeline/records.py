@@ -1,0 +1,65 @@
+"""Turn cleaned files into source records: ids, keys, lineage columns and JSON payloads."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from autocrm.pipeline.extract import Extracted
+
+META = ["record_id", "load_id", "source", "feed", "entity", "identity", "row_no", "record_key"]
+ALWAYS = ["dealer_code", "vin", "name", "phone", "id_number", "summary"]
+IDENTITY_FIELDS = [
+    "name", "name_kind", "id_number", "id_kind", "phone", "vin", "birth_date",
+    "province", "city", "address",
+]
+
+
+def _event_date(frame: pl.DataFrame) -> pl.Expr:
+    if "event_date" not in frame.columns:
+        return pl.lit(None, dtype=pl.Date)
+    dtype = frame.schema["event_date"]
+    return pl.col("event_date").cast(pl.Date) if dtype != pl.Utf8 else pl.lit(None, pl.Date)
+
+
+def build_records(files: list[tuple[Extracted, int]], first_id: int) -> pl.DataFrame:
+    """Return one frame of every surviving row of every file, with record ids from `first_id`."""
+    parts = []
+    for ex, load_id in files:
+        frame = ex.frame
+        payload_cols = [c for c in frame.columns if not c.startswith("_")]
+        parts.append(
+            frame.with_columns(
+                pl.lit(load_id, pl.Int64).alias("load_id"),
+                pl.lit(ex.source.code).alias("source"),
+                pl.lit(ex.feed.kind).alias("feed"),
+                pl.lit(ex.feed.entity).alias("entity"),
+                pl.lit(ex.feed.identity).alias("identity"),
+                pl.col("_row").alias("row_no"),
+                pl.col("_key").alias("record_key"),
+                _event_date(frame).alias("event_day"),
+                pl.struct(payload_cols).struct.json_encode().alias("data"),
+            ).drop("_row", "_key")
+        )
+    if not parts:
+        return pl.DataFrame()
+    records = pl.concat(parts, how="diagonal_relaxed")
+    missing = [c for c in ALWAYS if c not in records.columns]
+    records = records.with_columns(pl.lit(None, pl.Utf8).alias(c) for c in missing)
+    records = records.unique(["source", "feed", "record_key"], keep="last", maintain_order=True)
+    return records.with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + first_id).alias("record_id")
+    )
+
+
+def identity_frame(records: pl.DataFrame) -> pl.DataFrame:
+    """Return the columns the matching engine compares, for identity-bearing records."""
+    cols = {c: records.schema.get(c) for c in IDENTITY_FIELDS}
+    rows = records.filter(pl.col("identity"))
+    exprs = [pl.col("record_id"), pl.col("source")]
+    for name, dtype in cols.items():
+        if dtype is None:
+            target = pl.Date if name == "birth_date" else pl.Utf8
+            exprs.append(pl.lit(None, dtype=target).alias(name))
+        else:
+            exprs.append(pl.col(name))
+    return rows.select(exprs)

@@ -1,0 +1,14 @@
+"""Back office: data-quality issues."""
+
+from django.contrib import admin
+
+from autocrm.quality.models import Issue
+
+
+@admin.register(Issue)
+class IssueAdmin(admin.ModelAdmin):
+    list_display = ("id", "source", "dealer_code", "file_name", "row_no", "field", "value", "rule",
+                    "severity", "resolved_by")
+    list_filter = ("severity", "rule", "source")
+    search_fields = ("=dealer_code", "file_name", "=record_key")
+    show_full_result_count = False

@@ -1,0 +1,101 @@
+"""Build valid identifiers and source files for tests."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import xlsxwriter
+
+RIC_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
+VIN_VALUES = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMN", range(1, 6), strict=True)), "P": 7, "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
+
+
+def ric(region: str = "110105", birth: str = "19850312", seq: str = "123") -> str:
+    """Return a valid 18-character resident ID number."""
+    body = region + birth + seq
+    total = sum(int(c) * w for c, w in zip(body, RIC_WEIGHTS, strict=True))
+    return body + "10X98765432"[total % 11]
+
+
+def vin(serial: int, wmi: str = "LFV2A21K") -> str:
+    """Return a valid 17-character VIN with its check digit."""
+    body = f"{wmi}0A{serial:07d}"  # position 9 is a placeholder
+    total = sum(VIN_VALUES[c] * w for c, w in zip(body, VIN_WEIGHTS, strict=True))
+    check = "X" if total % 11 == 10 else str(total % 11)
+    return body[:8] + check + body[9:]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]], encoding: str = "utf-8",
+              title: str | None = None) -> Path:
+    """Write a CSV the way a source system would."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding=encoding, newline="") as fh:
+        w = csv.writer(fh)
+        if title:
+            w.writerow([title])
+        w.writerow(header)
+        w.writerows([["" if v is None else v for v in r] for r in rows])
+    return path
+
+
+def write_xlsx(path: Path, header: list[str], rows: list[list[object]],
+               title: str | None = None) -> Path:
+    """Write an XLSX export, optionally with a title row above the header."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    start = 0
+    if title:
+        sheet.write_row(0, 0, [title])
+        start = 1
+    sheet.write_row(start, 0, header)
+    for i, r in enumerate(rows, start=start + 1):
+        sheet.write_row(i, 0, ["" if v is None else v for v in r])
+    book.close()
+    return path
+
+
+def write_json(path: Path, objects: list[dict[str, object]], lines: bool = False) -> Path:
+    """Write a JSON array or JSON-lines file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if lines:
+        path.write_text("\n".join(json.dumps(o, ensure_ascii=False) for o in objects) + "\n",
+                        encoding="utf-8")
+    else:
+        path.write_text(json.dumps(objects, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+FIN_HEADER = ["合同编号", "客户姓名", "证件类型", "证件号码", "手机号码", "车架号", "车型", "贷款金额",
+              "期数", "月供", "首次还款日", "保险公司", "保单号", "保险起期", "保险止期", "签约日期"]
+DMS_CUSTOMER_HEADER = ["经销商代码", "客户编号", "客户姓名", "性别", "出生日期", "证件号码", "手机",
+                       "省份", "城市", "详细地址", "职业", "工作单位", "兴趣爱好", "联系人", "亲属",
+                       "建档日期"]
+DMS_VEHICLE_HEADER = ["经销商代码", "客户编号", "车架号", "车牌号", "车型", "配置", "购车日期",
+                      "上牌日期", "首保日期"]
+DMS_REPAIR_HEADER = ["经销商代码", "工单号", "车架号", "进厂日期", "里程", "维修类型", "项目",
+                     "更换零件", "金额", "技师", "服务顾问"]
+INV_HEADER = ["发票号码", "开票日期", "购买方名称", "购买方身份证号码/统一社会信用代码", "购买方电话",
+              "车架号码", "厂牌型号", "价税合计", "经销商代码"]
+
+
+def fin_row(no: str, name: str, id_number: str, phone: str, vin_: str, signed: str = "2024-03-01",
+            model: str = "A6L") -> list[object]:
+    """Return one FIN contract row."""
+    return [no, name, "身份证", id_number, phone, vin_, model, 200000, 36, 6000, "2024-04-01",
+            "平安保险", f"P{no}", "2024-03-01", "2025-02-28", signed]
+
+
+def dms_customer_row(dealer: str, no: str, name: str, id_number: str | None, phone: str | None,
+                     address: str = "朝阳区建国路88号") -> list[object]:
+    """Return one DMS customer row."""
+    return [dealer, no, name, "男", "1985-03-12", id_number, phone, "北京", "北京", address,
+            "工程师", "华信科技", "摄影", "李娜", "配偶:李娜", "2024-03-02"]

@@ -1,0 +1,151 @@
+"""The batch pipeline end to end on small, hand-made source files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from autocrm.customers.models import Customer, CustomerDealer, HeldChange
+from autocrm.interactions.models import Interaction
+from autocrm.pipeline import batch
+from autocrm.quality.models import Issue
+from autocrm.sources.models import InterfaceNotice, Load, SourceRecord
+from autocrm.vehicles.models import Ownership, RepairOrder, Vehicle
+from tests.factories import (
+    DMS_CUSTOMER_HEADER,
+    DMS_REPAIR_HEADER,
+    DMS_VEHICLE_HEADER,
+    FIN_HEADER,
+    dms_customer_row,
+    fin_row,
+    ric,
+    vin,
+    write_csv,
+    write_xlsx,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 1)
+ZHANG = ric()
+VIN1 = vin(1)
+
+
+def load(*files: tuple[str, Path]) -> batch.BatchReport:
+    return batch.run(list(files), today=TODAY)
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> dict[str, Path]:
+    fin = write_csv(tmp_path / "FIN" / "fin.csv", FIN_HEADER,
+                    [fin_row("F001", "张伟", ZHANG, "13800138000", VIN1)], encoding="gb18030")
+    dms = tmp_path / "DMS" / "D11001"
+    cust = write_csv(dms / "customers.csv", DMS_CUSTOMER_HEADER, [
+        dms_customer_row("D11001", "C001", "张玮", ZHANG, "+86 139-0013-9000"),
+    ])
+    veh = write_xlsx(dms / "vehicles.xlsx", DMS_VEHICLE_HEADER, [
+        ["D11001", "C001", VIN1, "京A12345", "A6L 2024", "豪华型", "2024-03-01", "2024-03-05",
+         "2024-09-01"],
+    ], title="车辆档案导出 2026-11-01")
+    rep = write_csv(dms / "repairs.csv", DMS_REPAIR_HEADER, [
+        ["D11001", "R001", VIN1, "2024-09-01", "5000", "保养", "首保", "机油", "¥1,200.50",
+         "王师傅", "刘顾问"],
+    ])
+    return {"fin": fin, "cust": cust, "veh": veh, "rep": rep}
+
+
+def test_sources_unify_into_one_customer_with_lineage(world: dict[str, Path]) -> None:
+    report = load(("FIN", world["fin"]), ("DMS", world["cust"]), ("DMS", world["veh"]),
+                  ("DMS", world["rep"]))
+    assert [f.status for f in report.files] == ["loaded"] * 4
+    c = Customer.objects.get()
+    assert (c.unified_id, c.key_type, c.name, c.phone) == (ZHANG, "ric", "张伟", "13800138000")
+    assert c.lineage["name"]["source"] == "FIN"
+    assert c.lineage["name"]["rule"] == "priority"
+    assert c.address == "朝阳区建国路88号"
+    assert c.lineage["address"]["source"] == "DMS"
+    assert sorted(c.phones) == ["13800138000", "13900139000"]
+    assert str(c.birth_date) == "1985-03-12"
+    v = Vehicle.objects.get()
+    assert (v.vin, v.plate, v.model, v.config) == (VIN1, "京A12345", "A6L", "豪华型")
+    assert v.lineage["model"]["source"] == "FIN"
+    assert str(v.purchase_date) == "2024-03-01"
+    assert Ownership.objects.get().customer_id == c.id
+    order = RepairOrder.objects.get()
+    assert (order.order_no, order.amount, order.mileage) == ("R001", 1200.5, 5000)
+    assert list(Interaction.objects.values_list("kind", flat=True)) == ["contract"]
+    relations = set(CustomerDealer.objects.values_list("dealer_code", "relation"))
+    assert relations == {("D11001", "dms"), ("D11001", "serviced")}
+
+
+def test_xlsx_title_row_gives_spreadsheet_row_numbers(world: dict[str, Path]) -> None:
+    load(("DMS", world["veh"]))
+    assert SourceRecord.objects.get().row_no == 3
+
+
+def test_same_file_twice_changes_nothing(world: dict[str, Path]) -> None:
+    load(("FIN", world["fin"]), ("DMS", world["cust"]))
+    before = (SourceRecord.objects.count(), Customer.objects.count(), Load.objects.count())
+    again = load(("FIN", world["fin"]), ("DMS", world["cust"]))
+    assert [f.status for f in again.files] == ["skipped", "skipped"]
+    assert (SourceRecord.objects.count(), Customer.objects.count(), Load.objects.count()) == before
+
+
+def test_missing_required_column_stops_that_file_only(tmp_path: Path,
+                                                      world: dict[str, Path]) -> None:
+    header = [h for h in FIN_HEADER if h != "证件号码"]
+    row = fin_row("F009", "李娜", ric(seq="456"), "13700137000", vin(2))
+    bad = write_csv(tmp_path / "bad.csv", header, [row[:3] + row[4:]])
+    report = load(("FIN", bad), ("FIN", world["fin"]))
+    assert [f.status for f in report.files] == ["failed", "loaded"]
+    assert "证件号码" in report.files[0].error and "bad.csv" in report.files[0].error
+    assert Load.objects.get(status="failed").file_name == "bad.csv"
+    assert SourceRecord.objects.count() == 1
+
+
+def test_changed_interface_is_noticed(tmp_path: Path) -> None:
+    header = ["VIN" if h == "车架号" else h for h in FIN_HEADER] + ["备注"]
+    path = write_csv(tmp_path / "fin.csv", header,
+                     [fin_row("F001", "张伟", ZHANG, "13800138000", VIN1) + ["无"]])
+    load(("FIN", path))
+    notice = InterfaceNotice.objects.get()
+    assert notice.added == ["备注"]
+    assert notice.renamed == {"VIN": "车架号"}
+    assert notice.missing == []
+    assert Vehicle.objects.get().vin == VIN1
+
+
+def test_file_of_another_source_is_refused(world: dict[str, Path]) -> None:
+    report = load(("INV", world["fin"]))
+    assert report.files[0].status == "failed"
+    assert "FIN" in report.files[0].error
+
+
+def test_doubtful_change_is_held_not_applied(tmp_path: Path, world: dict[str, Path]) -> None:
+    load(("FIN", world["fin"]))
+    later = write_csv(tmp_path / "fin2.csv", FIN_HEADER,
+                      [fin_row("F002", "李伟", ZHANG, "13800138000", vin(3), "2025-01-01")])
+    report = load(("FIN", later))
+    assert report.held == 1
+    c = Customer.objects.get()
+    assert c.name == "张伟"
+    held = HeldChange.objects.get()
+    assert (held.field, held.current_value, held.proposed_value) == ("name", "张伟", "李伟")
+    assert SourceRecord.objects.get(record_key="F002").held_fields == ["name"]
+
+
+def test_row_problems_are_reported_with_row_and_field(tmp_path: Path) -> None:
+    rows = [
+        dms_customer_row("D11001", "C001", "王先生", None, "1380013"),
+        dms_customer_row("D11001", "C002", "赵敏", None, "13600136000"),
+        dms_customer_row("D11001", "C002", "赵敏", None, "13600136000"),
+    ]
+    path = write_csv(tmp_path / "DMS" / "D11001" / "customers.csv", DMS_CUSTOMER_HEADER, rows)
+    report = load(("DMS", path))
+    got = set(Issue.objects.values_list("row_no", "field", "rule"))
+    assert (2, "name", "NAME_TITLE_ONLY") in got
+    assert (2, "phone", "PHONE_TOO_SHORT") in got
+    assert (4, "*", "DUPLICATE_ROW") in got
+    assert report.files[0].status == "loaded"
+    assert Issue.objects.filter(rule="PHONE_TOO_SHORT").get().dealer_code == "D11001"
