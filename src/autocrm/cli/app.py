@@ -12,7 +12,9 @@ from rich.console import Console
 from autocrm.cli import setup
 from autocrm.cli.progress import bar
 
-app = typer.Typer(help="autocrm — 汽车品牌客户数据平台 (customer data platform)", no_args_is_help=True)
+app = typer.Typer(
+    help="autocrm — 汽车品牌客户数据平台 (customer data platform)", no_args_is_help=True
+)
 customer_app = typer.Typer(help="查看客户 (customers)", no_args_is_help=True)
 app.add_typer(customer_app, name="customer")
 console = Console()

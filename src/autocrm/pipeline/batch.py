@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -124,7 +126,16 @@ def run(
             _publish(report, extracted, progress)
         audit.record("load", "batch", report.batch, actor=actor,
                      files=len(files), records=report.records)
+        _pause_before_commit()
     return report
+
+
+def _pause_before_commit() -> None:
+    """Hold the open transaction when AUTOCRM_PAUSE_BEFORE_COMMIT is set (crash tests only)."""
+    seconds = float(os.environ.get("AUTOCRM_PAUSE_BEFORE_COMMIT", "0"))
+    if seconds:
+        print("AUTOCRM: pausing before commit", file=sys.stderr, flush=True)
+        time.sleep(seconds)
 
 
 def _timed(report: BatchReport, stage: str, start: float) -> float:

@@ -37,7 +37,9 @@ def identity_keys(idf: pl.DataFrame) -> pl.DataFrame:
     """Return (record_id, kind, value) for the strong keys of identity records."""
     parts = [
         idf.select(
-            pl.col("record_id"), pl.lit(kind).alias("kind"), pl.col(col).cast(pl.Utf8).alias("value")
+            pl.col("record_id"),
+            pl.lit(kind).alias("kind"),
+            pl.col(col).cast(pl.Utf8).alias("value"),
         ).filter(pl.col("value").is_not_null())
         for col, kind in KEY_KINDS.items()
     ]

@@ -80,4 +80,5 @@ def get_source(code: str) -> Source:
         return sources()[code.upper()]
     except KeyError:
         known = ", ".join(sorted(sources()))
-        raise InputError(f"未知的来源系统 {code!r}（可选: {known}）", code="unknown_source") from None
+        message = f"未知的来源系统 {code!r}（可选: {known}）"
+        raise InputError(message, code="unknown_source") from None

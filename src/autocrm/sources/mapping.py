@@ -61,7 +61,9 @@ def diff_header(feed: Feed, header: list[str]) -> HeaderDiff:
     diff.renamed = {h: _current_name(feed, h) for h in header if h in feed.renamed}
     mapped_fields = {feed.columns.get(h) or feed.renamed.get(h) for h in header}
     diff.added = [h for h in header if h and h not in feed.header_names()]
-    diff.missing = [h for h, f in feed.columns.items() if h not in present and f not in mapped_fields]
+    diff.missing = [
+        h for h, f in feed.columns.items() if h not in present and f not in mapped_fields
+    ]
     return diff
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import fastexcel
-import polars as pl
 
 from autocrm.core.errors import InputError
 

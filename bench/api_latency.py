@@ -1,0 +1,67 @@
+"""Measure GET /api/customers/{id} over HTTP on loopback against a loaded store."""
+
+from __future__ import annotations
+
+import http.client
+import random
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _customer_ids(env: dict[str, str], n: int) -> list[int]:
+    code = (
+        "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='autocrm.settings';django.setup();"
+        "from autocrm.customers.models import Customer as C;"
+        "print(' '.join(map(str,C.objects.values_list('id',flat=True))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    ids = [int(x) for x in out.stdout.split()]
+    return random.Random(7).sample(ids, min(n, len(ids)))
+
+
+def measure(env: dict[str, str], n: int = 2000) -> dict[str, float]:
+    """Start the server, warm it, then time `n` sequential requests for random customers."""
+    ids = _customer_ids(env, n)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "autocrm.asgi:application", "--port", str(port),
+         "--log-level", "warning"], env=env, cwd=ROOT,
+    )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        for cid in ids[:100]:
+            conn.request("GET", f"/api/customers/{cid}")
+            conn.getresponse().read()
+        times = []
+        for cid in ids:
+            t0 = time.perf_counter()
+            conn.request("GET", f"/api/customers/{cid}")
+            resp = conn.getresponse()
+            resp.read()
+            times.append((time.perf_counter() - t0) * 1000)
+            assert resp.status == 200, resp.status
+        times.sort()
+        return {"p50_ms": times[len(times) // 2], "p99_ms": times[int(len(times) * 0.99) - 1],
+                "requests": len(times)}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -1,0 +1,83 @@
+"""Shared helpers for benchmarks: fresh databases, child processes, medians, the report."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+DOC = ROOT / "docs" / "benchmarks.md"
+
+
+def machine() -> str:
+    """Describe the machine the figures were measured on."""
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {mem:.0f} GiB"
+
+
+def fresh_env(backend: str, pg_url: str | None) -> tuple[dict[str, str], str]:
+    """Return the environment of an empty database of `backend`, and its name."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    if backend == "sqlite":
+        home = OUT / "home" / name
+        home.mkdir(parents=True)
+        env["AUTOCRM_HOME"] = str(home)
+        return env, name
+    assert pg_url, "--pg-url is needed for postgres"
+    with psycopg.connect(pg_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    env["DATABASE_URL"] = pg_url.rsplit("/", 1)[0] + "/" + name
+    env["AUTOCRM_HOME"] = str(OUT / "home" / name)
+    return env, name
+
+
+def drop(backend: str, pg_url: str | None, name: str) -> None:
+    """Drop a benchmark database."""
+    if backend == "postgres" and pg_url:
+        with psycopg.connect(pg_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """Run `python -m bench.<args>` and return the JSON it prints on its last line."""
+    out = subprocess.run([sys.executable, *args], env=env, cwd=ROOT, capture_output=True,
+                         text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"{args} failed:\n{out.stderr[-4000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def peak_rss_mib() -> float:
+    """Return this process's peak resident memory in MiB."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def median(values: list[float]) -> float:
+    """Return the median, or NaN for none."""
+    return statistics.median(values) if values else float("nan")
+
+
+def write_section(title: str, body: str) -> None:
+    """Replace (or add) one `## title` section of docs/benchmarks.md."""
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    marker = f"## {title}\n"
+    start = text.find(marker)
+    if start >= 0:
+        end = text.find("\n## ", start + len(marker))
+        text = text[:start] + text[end + 1 if end >= 0 else len(text):]
+    DOC.write_text(text.rstrip("\n") + "\n\n" + marker + body.rstrip("\n") + "\n",
+                   encoding="utf-8")

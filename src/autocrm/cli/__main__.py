@@ -1,0 +1,5 @@
+"""Allow `python -m autocrm.cli`."""
+
+from autocrm.cli import main
+
+main()

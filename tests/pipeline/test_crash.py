@@ -1,0 +1,70 @@
+"""A load killed midway leaves the store as before, and a re-run completes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+
+from tests.factories import FIN_HEADER, fin_row, ric, vin, write_csv
+
+
+@pytest.fixture
+def fresh_db(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Yield the environment of a fresh, empty database of the backend under test."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["AUTOCRM_HOME"] = str(tmp_path / "home")
+    if connection.vendor != "postgresql":
+        yield env
+        return
+    params = connection.get_connection_params()
+    name = f"crash_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(host=params["host"], user=params["user"], dbname="postgres",
+                            autocommit=True)
+    admin.execute(f"CREATE DATABASE {name}")
+    env["DATABASE_URL"] = f"postgres://{params['user']}@{params['host'].replace('/', '%2F')}/{name}"
+    yield env
+    admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    admin.close()
+
+
+def _count(env: dict[str, str], sql: str) -> int:
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='autocrm.settings'; "
+        "django.setup(); from django.db import connection; c=connection.cursor(); "
+        f"c.execute({sql!r}); print(c.fetchone()[0])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    return int(out.stdout.strip())
+
+
+def test_killed_load_leaves_nothing_and_rerun_completes(tmp_path: Path,
+                                                       fresh_db: dict[str, str]) -> None:
+    rows = [fin_row(f"F{i:04d}", "张伟", ric(seq=f"{i:03d}"), f"1380000{i:04d}", vin(i))
+            for i in range(1, 301)]
+    path = write_csv(tmp_path / "fin.csv", FIN_HEADER, rows)
+    cmd = [sys.executable, "-m", "autocrm.cli", "load", "FIN", str(path)]
+    env = {**fresh_db, "AUTOCRM_PAUSE_BEFORE_COMMIT": "60"}
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            text=True)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "pausing before commit" in line:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert _count(fresh_db, "SELECT COUNT(*) FROM sources_sourcerecord") == 0
+    assert _count(fresh_db, "SELECT COUNT(*) FROM sources_load") == 0
+    done = subprocess.run(cmd, env=fresh_db, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert _count(fresh_db, "SELECT COUNT(*) FROM sources_sourcerecord") == 300
+    assert _count(fresh_db, "SELECT COUNT(*) FROM customers_customer") == 300
