@@ -124,4 +124,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("AUTOCRM_LOG_LEVEL", "WARNING")},
+    "loggers": {"splink": {"level": "ERROR"}},
 }

@@ -28,7 +28,7 @@ def print_batch(console: Console, report: BatchReport, brief: bool = False) -> N
     console.print(
         f"批次 {report.batch}: {report.records} 条记录, 新客户 {report.customers_new}, "
         f"涉及客户 {report.customers_touched}, 待审核变更 {report.held}, 合并建议 "
-        f"{report.merges}, 车辆 {report.vehicles}  [{stages}]"
+        f"{report.merges}, 车辆 {report.vehicles}  ({stages})"
     )
 
 

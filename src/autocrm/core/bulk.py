@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import polars as pl
 from django.db import connection
 
 BATCH = 50_000
@@ -113,3 +114,43 @@ def update_rows(table: str, key: str, columns: Sequence[str], rows: Iterable[Seq
         for start in range(0, len(params), BATCH):
             cursor.executemany(sql, params[start : start + BATCH])
     return len(params)
+
+
+def _for_storage(frame: pl.DataFrame) -> pl.DataFrame:
+    """Render dates, datetimes, lists and structs as the text both backends store."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if isinstance(dtype, pl.Datetime):
+            if dtype.time_zone is not None:
+                col = col.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+            exprs.append(col.dt.strftime("%Y-%m-%d %H:%M:%S%.f").alias(name))
+        elif dtype == pl.Date:
+            exprs.append(col.dt.strftime("%Y-%m-%d").alias(name))
+        elif isinstance(dtype, pl.List):
+            inner = col.list.eval(pl.format('"{}"', pl.element().cast(pl.Utf8))).list.join(",")
+            exprs.append(pl.format("[{}]", inner.fill_null("")).alias(name))
+        elif isinstance(dtype, pl.Struct):
+            exprs.append(col.struct.json_encode().alias(name))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def insert_frame(table: str, frame: pl.DataFrame) -> int:
+    """Insert a frame whose column names are the table's; COPY on PostgreSQL."""
+    if frame.is_empty():
+        return 0
+    data = _for_storage(frame)
+    cols = ", ".join(f'"{c}"' for c in data.columns)
+    with connection.cursor() as cursor:
+        if is_postgres():
+            sql = f'COPY "{table}" ({cols}) FROM STDIN (FORMAT csv)'
+            with cursor.cursor.copy(sql) as copy:
+                for start in range(0, data.height, BATCH * 4):
+                    part = data.slice(start, BATCH * 4)
+                    copy.write(part.write_csv(include_header=False, datetime_format=None))
+            return data.height
+        marks = ", ".join("?" for _ in data.columns)
+        sql = f'INSERT INTO "{table}" ({cols}) VALUES ({marks})'
+        for start in range(0, data.height, BATCH):
+            cursor.cursor.executemany(sql, data.slice(start, BATCH).iter_rows())
+    return data.height

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from zoneinfo import ZoneInfo
-
 import polars as pl
 
 from autocrm.core import bulk
-from autocrm.pipeline.records import IDENTITY_FIELDS
 
-TZ = ZoneInfo("Asia/Shanghai")
 EVENT_ENTITIES = {
     "contract", "invoice", "call", "complaint", "roadside", "registration", "event_signup",
     "post", "survey", "member",
@@ -22,7 +16,14 @@ TITLE_FIELD = {
     "contract": "insurer", "invoice": "model", "roadside": "status",
 }
 DEALER_RELATION = {"invoice": "bought", "customer": "dms", "member": "club"}
-NOT_DETAIL = {*IDENTITY_FIELDS, "summary", "dealer_code", "event_date", "_key", "_row"}
+DETAIL_FIELDS = {
+    "contract_no", "loan_amount", "loan_terms", "monthly_payment", "first_payment_date",
+    "insurer", "policy_no", "insurance_start", "insurance_end", "invoice_no", "model", "amount",
+    "call_id", "call_type", "agent", "complaint_no", "category", "status", "closed_at",
+    "case_no", "location", "user_id", "nickname", "channel", "signup_id", "event_name",
+    "intended_model", "post_id", "title", "survey_id", "survey_type", "score", "nps", "club",
+    "member_no", "tier", "points",
+}
 
 
 def supersede(records: pl.DataFrame) -> pl.DataFrame:
@@ -55,20 +56,13 @@ def supersede(records: pl.DataFrame) -> pl.DataFrame:
 
 def write_records(records: pl.DataFrame) -> None:
     """Insert the batch's source records with their payloads and held fields."""
-    cols = ["record_id", "load_id", "source", "feed", "row_no", "record_key", "customer_id",
-            "vin", "dealer_code", "event_day", "data", "held_fields"]
     frame = records.select(
-        [pl.col(c) if c in records.columns else pl.lit(None).alias(c) for c in cols]
-    ).with_columns(pl.lit(True).alias("current"))
-    rows = (
-        (*r[:10], r[10], r[11] or [], r[12]) for r in frame.iter_rows()
+        pl.col("record_id").alias("id"), "load_id", "source", "feed", "row_no", "record_key",
+        "customer_id", "vin", "dealer_code", pl.col("event_day").alias("event_date"), "data",
+        pl.col("held_fields").fill_null([]).cast(pl.List(pl.Utf8)),
+        pl.lit(True).alias("current"),
     )
-    bulk.insert_rows(
-        "sources_sourcerecord",
-        ["id", "load_id", "source", "feed", "row_no", "record_key", "customer_id", "vin",
-         "dealer_code", "event_date", "data", "held_fields", "current"],
-        rows,
-    )
+    bulk.insert_frame("sources_sourcerecord", frame)
 
 
 def write_keys(records: pl.DataFrame) -> None:
@@ -77,68 +71,68 @@ def write_keys(records: pl.DataFrame) -> None:
     from autocrm.pipeline.records import identity_frame
 
     keys = identity_keys(identity_frame(records)).join(
-        records.select("record_id", "customer_id"), on="record_id"
+        records.select("record_id", "customer_id").drop_nulls(), on="record_id"
     )
-    bulk.insert_rows(
-        "sources_identitykey", ["record_id", "customer_id", "kind", "value"],
-        keys.select("record_id", "customer_id", "kind", "value").iter_rows(),
-    )
+    bulk.insert_frame("sources_identitykey",
+                      keys.select("record_id", "customer_id", "kind", "value"))
 
 
-def _occurred(value: object) -> dt.datetime | None:
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=TZ) if value.tzinfo is None else value
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time(), TZ)
-    return None
+def _detail(events: pl.DataFrame) -> pl.Expr:
+    cols = [c for c in events.columns if c in DETAIL_FIELDS]
+    if not cols:
+        return pl.lit("{}")
+    return pl.struct(cols).struct.json_encode()
 
 
 def write_interactions(records: pl.DataFrame, labels: dict[tuple[str, str], str]) -> int:
     """Put every event record of the batch on its customer's timeline."""
     events = records.filter(pl.col("entity").is_in(list(EVENT_ENTITIES)))
-    rows = []
-    for r in events.iter_rows(named=True):
-        entity = r["entity"]
-        extra = r.get(TITLE_FIELD.get(entity, "")) or ""
-        title = f"{labels[(r['source'], r['feed'])]} {extra}".strip()
-        detail = {
-            k: (v.isoformat() if isinstance(v, dt.date) else v)
-            for k, v in r.items()
-            if k in json.loads(r["data"]) and k not in NOT_DETAIL and v not in (None, "")
-        }
-        rows.append((
-            r["customer_id"], r.get("vin"), entity, _occurred(r.get("event_date")), r["source"],
-            r.get("dealer_code") or "", title[:255], r.get("summary") or "", detail, r["record_id"],
-        ))
-    return bulk.insert_rows(
-        "interactions_interaction",
-        ["customer_id", "vin", "kind", "occurred_at", "source", "dealer_code", "title",
-         "summary", "detail", "record_id"],
-        rows,
+    if events.is_empty():
+        return 0
+    title_parts = [pl.lit("")]
+    for entity, column in TITLE_FIELD.items():
+        if column in events.columns:
+            title_parts.append(
+                pl.when(pl.col("entity") == entity).then(pl.col(column).cast(pl.Utf8))
+            )
+    extra = pl.coalesce(*reversed(title_parts))
+    label = pl.concat_str(["source", "feed"], separator="/").replace_strict(
+        {f"{s}/{f}": v for (s, f), v in labels.items()}, default=""
     )
+    occurred = pl.col("event_date")
+    if events.schema.get("event_date") == pl.Date:
+        occurred = occurred.cast(pl.Datetime("us"))
+    frame = events.select(
+        "customer_id", "vin", pl.col("entity").alias("kind"),
+        occurred.dt.replace_time_zone("Asia/Shanghai").alias("occurred_at"), "source",
+        pl.col("dealer_code").fill_null(""),
+        pl.concat_str([label, extra], separator=" ").str.strip_chars().str.slice(0, 255)
+        .alias("title"),
+        pl.col("summary").fill_null(""), _detail(events).alias("detail"), "record_id",
+    )
+    return bulk.insert_frame("interactions_interaction", frame)
 
 
 def write_repairs(records: pl.DataFrame, vehicle_ids: dict[str, int]) -> int:
     """Insert the batch's repair and maintenance orders."""
-    repairs = records.filter((pl.col("entity") == "repair") & pl.col("vin").is_not_null())
-    cols = ["dealer_code", "order_no", "event_day", "mileage", "repair_type", "items", "parts",
-            "amount", "technician", "advisor", "record_id"]
-    frame = repairs.select(
-        pl.col("vin"),
-        *[pl.col(c) if c in repairs.columns else pl.lit(None).alias(c) for c in cols],
+    repairs = records.filter(
+        (pl.col("entity") == "repair") & pl.col("vin").is_in(list(vehicle_ids))
+        & pl.col("event_day").is_not_null()
     )
-    rows = (
-        (vehicle_ids[r[0]], *[v if v is not None else "" for v in r[1:3]], r[3], r[4],
-         *[v or "" for v in r[5:8]], r[8], *[v or "" for v in r[9:11]], r[11])
-        for r in frame.iter_rows()
-        if r[0] in vehicle_ids and r[3] is not None
+    if repairs.is_empty():
+        return 0
+    texts = ["dealer_code", "order_no", "repair_type", "items", "parts", "technician", "advisor"]
+    ids = pl.DataFrame({"vin": list(vehicle_ids), "vehicle_id": list(vehicle_ids.values())})
+    frame = repairs.join(ids, on="vin").select(
+        "vehicle_id",
+        *[pl.col(c).cast(pl.Utf8).fill_null("") if c in repairs.columns else pl.lit("").alias(c)
+          for c in texts],
+        pl.col("event_day").alias("date"),
+        *[pl.col(c) if c in repairs.columns else pl.lit(None).alias(c)
+          for c in ("mileage", "amount")],
+        "record_id",
     )
-    return bulk.insert_rows(
-        "vehicles_repairorder",
-        ["vehicle_id", "dealer_code", "order_no", "date", "mileage", "repair_type", "items",
-         "parts", "amount", "technician", "advisor", "record_id"],
-        rows,
-    )
+    return bulk.insert_frame("vehicles_repairorder", frame)
 
 
 def write_dealer_links(profile: pl.DataFrame, customers: list[int]) -> None:

@@ -1,0 +1,237 @@
+"""Probabilistic stage: Splink 4 on DuckDB over the profiles the deterministic stage left.
+
+Input rows are *profiles*: distinct combinations of the compared columns within one node
+(deterministic cluster), so a customer seen ten times with the same values is scored once.
+Prediction pairs are restricted in SQL to different nodes whose `distinct` values do not
+clash (and, incrementally, to pairs that involve a new record), so Splink only scores what
+the deterministic stage could not decide. Training sees every profile: pairs inside a node
+are genuine matches, which is what EM needs to learn m.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import polars as pl
+from splink import DuckDBAPI, Linker
+
+from autocrm.identity.comparisons import compared_columns, comparison, register_functions
+from autocrm.identity.config import BlockSpec, MatchConfig
+from autocrm.identity.linking import LinkState
+
+log = logging.getLogger(__name__)
+REP = "_m_rep"
+MIN_EM_PAIRS = 50
+PAIR_SCHEMA = {"left": pl.Int64, "right": pl.Int64, "score": pl.Float64, "detail": pl.Utf8}
+
+
+@dataclass
+class ScoredPairs:
+    """Pairs of record indexes above the threshold, or why there are none."""
+
+    pairs: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PAIR_SCHEMA))
+    warnings: list[str] = field(default_factory=list)
+
+
+def score_pairs(
+    frame: pl.DataFrame,
+    state: LinkState,
+    config: MatchConfig,
+    progress: Callable[[str], None],
+) -> ScoredPairs:
+    """Score candidate pairs between nodes with Splink; return those above the threshold."""
+    if not config.fields or not config.blocking:
+        return ScoredPairs(warnings=["probabilistic stage skipped: no fields or blocking"])
+    profiles = build_profiles(frame, state, config)
+    spec = config.probabilistic
+    if profiles.height < max(spec.min_records, 2):
+        return ScoredPairs(warnings=[
+            f"probabilistic stage skipped: {profiles.height} profiles, fewer than "
+            f"{spec.min_records}; deterministic links only"
+        ])
+    progress(f"probabilistic: {profiles.height} profiles")
+    with tempfile.TemporaryDirectory(prefix="autocrm-match-") as tmp:
+        con = duckdb.connect()
+        try:
+            return _run_splink(con, Path(tmp), profiles, state, config, progress)
+        except Exception as exc:  # a matching run must not die in the optional stage
+            log.exception("probabilistic stage failed")
+            return ScoredPairs(warnings=[
+                f"probabilistic stage failed ({type(exc).__name__}: {exc}); "
+                "deterministic links only"
+            ])
+        finally:
+            con.close()
+
+
+def build_profiles(frame: pl.DataFrame, state: LinkState, config: MatchConfig) -> pl.DataFrame:
+    """Distinct compared values per node, with node constraint codes, one row per profile."""
+    columns = _profile_columns(config)
+    nodes = state.node[frame["_m_rid"].to_numpy()]
+    rows = frame.select("_m_rid", "_m_new", *columns).with_columns(_m_node=pl.Series(nodes))
+    profile = pl.struct("_m_node", *columns).hash(seed=5)  # rows are in record order, so
+    first = profile.is_first_distinct()  # the first row of a profile has its smallest record
+    if state.ex_row is not None:  # incremental: does the profile include a new record?
+        rows = rows.with_columns(pl.col("_m_new").any().over(profile))
+    profiles = rows.filter(first).rename({"_m_rid": REP})
+    node_ids = profiles["_m_node"].to_numpy()
+    codes = [pl.Series(f"_m_v{c}", state.values[c][node_ids])
+             for c in range(state.values.shape[0])]
+    return profiles.with_columns(codes)
+
+
+def _profile_columns(config: MatchConfig) -> list[str]:
+    names: list[str] = []
+    for spec in config.fields:
+        names.extend(compared_columns(spec))
+    for block in (*config.blocking, *config.probabilistic.em_blocking):
+        names.extend(block.columns)
+    return list(dict.fromkeys(names))
+
+
+def _run_splink(
+    con: duckdb.DuckDBPyConnection,
+    tmp: Path,
+    profiles: pl.DataFrame,
+    state: LinkState,
+    config: MatchConfig,
+    progress: Callable[[str], None],
+) -> ScoredPairs:
+    register_functions(con)
+    profiles.write_parquet(tmp / "profiles.parquet")
+    con.execute(f"CREATE TABLE profiles AS SELECT * FROM read_parquet('{tmp}/profiles.parquet')")
+    warnings: list[str] = []
+    prior = _prior(profiles, config, warnings)
+    settings = _settings(config, state, prior)
+    linker = _train(con, settings, config, profiles.height, warnings, progress)
+    progress("probabilistic: scoring candidate pairs")
+    predictions = linker.inference.predict(threshold_match_probability=config.threshold)
+    pairs = _read_pairs(con, tmp, predictions.physical_name, config)
+    progress(f"probabilistic: {pairs.height} pairs above {config.threshold}")
+    return ScoredPairs(pairs=pairs, warnings=warnings)
+
+
+def _prior(profiles: pl.DataFrame, config: MatchConfig, warnings: list[str]) -> float:
+    """Estimate the match prior from pairs inside deterministic nodes, scaled by recall.
+
+    Counting transitive node pairs (not just pairs one rule finds directly) keeps the prior
+    from collapsing when the keys are strict.
+    """
+    total = profiles.height * (profiles.height - 1) / 2
+    sizes = profiles["_m_node"].value_counts()["count"].to_numpy().astype(np.float64)
+    within = float((sizes * (sizes - 1) / 2).sum())
+    if within == 0:
+        warnings.append("no deterministic matches to estimate the prior; assuming 1 per record")
+        return min(0.5, 1.0 / profiles.height)
+    return min(0.5, within / config.probabilistic.recall / total)
+
+
+def _settings(config: MatchConfig, state: LinkState, prior: float) -> dict[str, object]:
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": REP,
+        "probability_two_random_records_match": prior,
+        "comparisons": [comparison(spec) for spec in config.fields],
+        "blocking_rules_to_generate_predictions": [
+            _prediction_rule(block, state) for block in config.blocking
+        ],
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": False,
+        "max_iterations": config.probabilistic.em_max_iterations,
+        "em_convergence": 0.0001,
+    }
+
+
+def _equality(block: BlockSpec) -> str:
+    return " AND ".join(f'l."{c}" = r."{c}"' for c in block.columns)
+
+
+def _prediction_rule(block: BlockSpec, state: LinkState) -> str:
+    """Blocking SQL that also skips pairs the constraints or earlier links already decide."""
+    parts = [_equality(block), "l._m_node <> r._m_node"]
+    for c in range(state.values.shape[0]):
+        if c == state.ex_row:
+            parts.append("(l._m_new OR r._m_new)")
+        else:
+            v = f"_m_v{c}"
+            parts.append(f"(l.{v} < 0 OR r.{v} < 0 OR l.{v} = r.{v})")
+    return " AND ".join(parts)
+
+
+def _linker(con: duckdb.DuckDBPyConnection, settings: dict[str, object]) -> Linker:
+    return Linker("profiles", settings, db_api=DuckDBAPI(con), set_up_basic_logging=False)
+
+
+def _train(
+    con: duckdb.DuckDBPyConnection,
+    settings: dict[str, object],
+    config: MatchConfig,
+    size: int,
+    warnings: list[str],
+    progress: Callable[[str], None],
+) -> Linker:
+    """Estimate u by random sampling and m by EM; keep the starting values where EM cannot run.
+
+    A failed EM session can leave Splink's model half-edited, so each one starts from a saved
+    copy and the copy is restored when it fails.
+    """
+    spec = config.probabilistic
+    linker = _linker(con, settings)
+    progress("probabilistic: estimating u by random sampling")
+    max_pairs = min(float(spec.u_max_pairs), size * (size - 1) / 2)
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=spec.seed)
+    for block in spec.em_blocking or config.blocking:
+        name = "+".join(block.columns)
+        pairs = _pair_count(con, block)
+        if pairs < MIN_EM_PAIRS:
+            warnings.append(f"EM on {name} skipped: {pairs} pairs; starting m kept")
+            continue
+        progress(f"probabilistic: EM on {name} ({pairs} pairs)")
+        saved = linker.misc.save_model_to_json()
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                _equality(block), estimate_without_term_frequencies=True
+            )
+        except Exception as exc:  # Splink raises plain errors on degenerate blocks
+            warnings.append(f"EM on {name} failed ({exc}); starting m kept")
+            linker = _linker(con, saved)
+    return linker
+
+
+def _pair_count(con: duckdb.DuckDBPyConnection, block: BlockSpec) -> int:
+    """Pairs a blocking rule yields over the profiles."""
+    columns = ", ".join(f'"{c}"' for c in block.columns)
+    present = " AND ".join(f'"{c}" IS NOT NULL' for c in block.columns)
+    row = con.execute(
+        f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM "
+        f"(SELECT count(*) AS n FROM profiles WHERE {present} GROUP BY {columns})"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _read_pairs(
+    con: duckdb.DuckDBPyConnection, tmp: Path, table: str, config: MatchConfig
+) -> pl.DataFrame:
+    """Fetch scored pairs with a JSON detail of compared values and gamma levels."""
+    fields = [spec.name for spec in config.fields]
+    select = ", ".join(
+        [f"{REP}_l AS left, {REP}_r AS right, match_probability AS score"]
+        + [f'CAST("{f}_l" AS VARCHAR) AS "{f}_l", CAST("{f}_r" AS VARCHAR) AS "{f}_r", '
+           f'gamma_{f} AS "{f}_g"' for f in fields]
+    )
+    out = tmp / "pairs.parquet"
+    con.execute(f"COPY (SELECT {select} FROM {table}) TO '{out}' (FORMAT parquet)")
+    raw = pl.read_parquet(out)
+    detail = pl.struct(
+        [pl.struct(l=pl.col(f"{f}_l"), r=pl.col(f"{f}_r"), gamma=pl.col(f"{f}_g")).alias(f)
+         for f in fields]
+    ).struct.json_encode()
+    return raw.select("left", "right", "score", detail.alias("detail")).cast(
+        PAIR_SCHEMA  # type: ignore[arg-type]
+    )
