@@ -12,6 +12,8 @@ from autocrm.core import bulk
 from autocrm.customers.models import PROFILE_FIELDS
 from autocrm.customers.survivorship import golden_values, priorities
 
+RIC_PATTERN = r"^\d{17}[\dX]$"
+COMPANY_PATTERN = "公司|集团|有限|厂|中心|银行|医院|学校|研究所|事务所|合作社"
 HOLD_REASON = {
     "name": "同一证件号出现不同姓名",
     "id_number": "已确认客户出现新的证件号码",
@@ -44,14 +46,6 @@ def candidates(records: pl.DataFrame) -> pl.DataFrame:
         held = records.select("record_id", pl.col("held_fields").alias("field")).explode("field")
         long = long.join(held.drop_nulls(), on=["record_id", "field"], how="anti")
     return long
-
-
-def _ric_derived(ric: str | None) -> tuple[str | None, str | None]:
-    """Return the birth date and gender a resident ID number encodes."""
-    if not ric or len(ric) != 18:
-        return None, None
-    gender = "M" if int(ric[16]) % 2 else "F"
-    return f"{ric[6:10]}-{ric[10:12]}-{ric[12:14]}", gender
 
 
 def _hold(winners: pl.DataFrame, old: pl.DataFrame, new_ids: set[int]) -> pl.DataFrame:
@@ -89,15 +83,45 @@ def build(records: pl.DataFrame, old: pl.DataFrame, new_ids: set[int]) -> Golden
     return Golden(_wide(winners, cands), held_out, doubtful)
 
 
+def _derived(winners: pl.DataFrame) -> pl.DataFrame:
+    """Add birth date and gender read from a resident ID number where no source gave them."""
+    ric = winners.filter(
+        (pl.col("field") == "id_number") & pl.col("value").str.contains(RIC_PATTERN)
+    )
+    parts = []
+    for field, value in (
+        ("birth_date", pl.format("{}-{}-{}", pl.col("value").str.slice(6, 4),
+                                 pl.col("value").str.slice(10, 2),
+                                 pl.col("value").str.slice(12, 2))),
+        ("gender", pl.when(pl.col("value").str.slice(16, 1).cast(pl.Int32) % 2 == 1)
+         .then(pl.lit("M")).otherwise(pl.lit("F"))),
+    ):
+        have = winners.filter(pl.col("field") == field).select("entity_id")
+        parts.append(ric.join(have, on="entity_id", how="anti").with_columns(
+            pl.lit(field).alias("field"), value.alias("value"), pl.lit("derived").alias("rule")
+        ))
+    return pl.concat([winners, *parts])
+
+
+def _initials(names: pl.Series) -> pl.Series:
+    """Return the pinyin initials of each name (张伟 -> zw), via a per-character map."""
+    chars = names.str.split("").explode().unique().drop_nulls().to_list()
+    mapping = {c: "".join(lazy_pinyin(c, style=Style.FIRST_LETTER)).lower()[:1] for c in chars}
+    return names.str.split("").list.eval(
+        pl.element().replace_strict(mapping, default="", return_dtype=pl.Utf8)
+    ).list.join("")
+
+
 def _wide(winners: pl.DataFrame, cands: pl.DataFrame) -> pl.DataFrame:
+    """Return one row per customer: profile values, lineage JSON, phones, record count."""
+    winners = _derived(winners)
     values = winners.pivot(on="field", index="entity_id", values="value")
-    lineage = winners.with_columns(
-        pl.struct(
-            pl.col("value"), pl.col("source"), pl.col("record_id").alias("record"),
-            pl.col("load_id").alias("load"), pl.col("rule"),
-            pl.col("observed").cast(pl.Utf8),
-        ).alias("entry")
-    ).group_by("entity_id").agg(pl.col("field"), pl.col("entry"))
+    entry = pl.struct(pl.col("source"), pl.col("record_id").alias("record"), pl.col("rule"))
+    lineage = winners.select(
+        "entity_id", pl.format('"{}":{}', pl.col("field"), entry.struct.json_encode()).alias("e")
+    ).group_by("entity_id").agg(
+        pl.concat_str([pl.lit("{"), pl.col("e").str.join(","), pl.lit("}")]).alias("lineage")
+    )
     phones = (
         cands.filter(pl.col("field") == "phone")
         .sort("observed", descending=True, nulls_last=True)
@@ -108,46 +132,40 @@ def _wide(winners: pl.DataFrame, cands: pl.DataFrame) -> pl.DataFrame:
     return out.join(counts, on="entity_id", how="left")
 
 
-def golden_rows(g: pl.DataFrame, now: dt.datetime) -> list[tuple]:
-    """Return Customer table rows (id first) from the wide golden frame."""
-    cols = ["id", "unified_id", "key_type", "kind", "name_pinyin", *PROFILE_FIELDS, "phones",
-            "lineage", "record_count", "created_at", "updated_at"]
-    out = []
-    for r in g.iter_rows(named=True):
-        cid = int(r["entity_id"])
-        lineage = {f: e for f, e in zip(r["field"] or [], r["entry"] or [], strict=True)}
-        ric = r.get("id_number")
-        key_type = "internal"
-        if ric:
-            key_type = "ric" if len(ric) == 18 and ric[:17].isdigit() else "uscc"
-        profile = {f: r.get(f) or "" for f in PROFILE_FIELDS}
-        if key_type == "ric":
-            birth, gender = _ric_derived(ric)
-            if not profile["birth_date"] and birth:
-                profile["birth_date"] = birth
-                lineage["birth_date"] = {**lineage["id_number"], "rule": "derived", "value": birth}
-            if not profile["gender"] and gender:
-                profile["gender"] = gender
-                lineage["gender"] = {**lineage["id_number"], "rule": "derived", "value": gender}
-        kind = "company" if key_type == "uscc" else "person"
-        unified = ric if key_type != "internal" else f"AC{cid:010d}"
-        pinyin = "".join(lazy_pinyin(profile["name"], style=Style.FIRST_LETTER)).lower()
-        row = {"id": cid, "unified_id": unified, "key_type": key_type, "kind": kind,
-               "name_pinyin": pinyin, **profile, "birth_date": profile["birth_date"] or None,
-               "phones": r.get("phones") or [], "lineage": lineage,
-               "record_count": r.get("record_count") or 0, "created_at": now, "updated_at": now}
-        out.append(tuple(row[c] for c in cols))
-    return out
+def golden_frame(g: pl.DataFrame, now: dt.datetime) -> pl.DataFrame:
+    """Return Customer table rows from the wide golden frame."""
+    g = g.with_columns(pl.lit(None, pl.Utf8).alias(f) for f in PROFILE_FIELDS if f not in g.columns)
+    ident = pl.col("id_number")
+    key_type = (
+        pl.when(ident.str.contains(RIC_PATTERN)).then(pl.lit("ric"))
+        .when(ident.is_not_null()).then(pl.lit("uscc")).otherwise(pl.lit("internal"))
+    )
+    cid = pl.col("entity_id").cast(pl.Int64)
+    company = (key_type == "uscc") | pl.col("name").fill_null("").str.contains(COMPANY_PATTERN)
+    texts = [f for f in PROFILE_FIELDS if f != "birth_date"]
+    return g.select(
+        cid.alias("id"),
+        pl.coalesce(ident, pl.format("AC{}", cid.cast(pl.Utf8).str.zfill(10))).alias("unified_id"),
+        key_type.alias("key_type"),
+        pl.when(company).then(pl.lit("company")).otherwise(pl.lit("person")).alias("kind"),
+        pl.lit(_initials(g["name"].fill_null(""))).alias("name_pinyin"),
+        *[pl.col(f).fill_null("") for f in texts],
+        pl.col("birth_date").str.to_date(strict=False),
+        pl.col("phones").fill_null([]).cast(pl.List(pl.Utf8)),
+        pl.col("lineage").fill_null("{}"),
+        pl.col("record_count").fill_null(0),
+        pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
+    )
 
 
-def write(rows: list[tuple], existing: set[int]) -> None:
+def write(rows: pl.DataFrame, existing: set[int]) -> None:
     """Insert new golden rows and update existing ones (keeping their creation time)."""
-    cols = ["id", "unified_id", "key_type", "kind", "name_pinyin", *PROFILE_FIELDS, "phones",
-            "lineage", "record_count", "created_at", "updated_at"]
-    fresh = [r for r in rows if r[0] not in existing]
-    bulk.insert_rows("customers_customer", cols, fresh)
-    changed = [r[:-2] + (r[-1],) for r in rows if r[0] in existing]
-    bulk.update_rows("customers_customer", "id", [*cols[1:-2], "updated_at"], changed)
+    fresh = rows.filter(~pl.col("id").is_in(list(existing)))
+    bulk.insert_frame("customers_customer", fresh)
+    changed = rows.filter(pl.col("id").is_in(list(existing))).drop("created_at")
+    if changed.height:
+        stored = bulk._for_storage(changed)
+        bulk.update_rows("customers_customer", "id", stored.columns[1:], stored.iter_rows())
 
 
 def write_held(held: pl.DataFrame, now: object) -> None:

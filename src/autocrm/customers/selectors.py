@@ -57,26 +57,35 @@ def _records(customer_id: int) -> tuple[list[SourceRecord], dict[int, Load]]:
     return recs, loads
 
 
-def _profile(c: Customer, recs: list[SourceRecord], loads: dict[int, Load]) -> dict[str, Any]:
+def _lineage(lineage: dict[str, Any], recs: list[SourceRecord],
+             loads: dict[int, Load]) -> dict[str, dict[str, Any]]:
+    """Resolve {field: {source, record, rule}} to source, file, row, load and time."""
     by_id = {r.id: r for r in recs}
+    missing = {int(e["record"]) for e in lineage.values()} - set(by_id)
+    for r in SourceRecord.objects.filter(id__in=missing):
+        by_id[r.id] = r
+    loads.update(Load.objects.in_bulk({r.load_id for r in by_id.values()} - set(loads)))
     names = {code: s.name for code, s in sources().items()}
-    out: dict[str, Any] = {}
-    for f in PROFILE_FIELDS:
-        entry = c.lineage.get(f)
-        value = getattr(c, f)
-        if not entry:
-            out[f] = {"value": _iso(value) or None}
-            continue
+    out = {}
+    for field, entry in lineage.items():
         rec = by_id.get(int(entry["record"]))
-        load = loads.get(int(entry["load"]))
-        out[f] = {
-            "value": _iso(value) or None, "source": entry["source"],
-            "source_name": names.get(entry["source"], ""), "record": entry["record"],
-            "load": entry["load"], "file": load.file_name if load else None,
-            "row": rec.row_no if rec else None, "rule": entry["rule"],
-            "observed": entry.get("observed"),
+        load = loads.get(rec.load_id) if rec else None
+        out[field] = {
+            "source": entry["source"], "source_name": names.get(entry["source"], ""),
+            "record": entry["record"], "rule": entry["rule"],
+            "load": rec.load_id if rec else None, "file": load.file_name if load else None,
+            "row": rec.row_no if rec else None,
+            "observed": _iso(rec.event_date) if rec else None,
+            "loaded_at": _iso(load.started_at) if load else None,
         }
     return out
+
+
+def _profile(c: Customer, recs: list[SourceRecord], loads: dict[int, Load]) -> dict[str, Any]:
+    resolved = _lineage(c.lineage, recs, loads)
+    return {
+        f: {"value": _iso(getattr(c, f)) or None, **resolved.get(f, {})} for f in PROFILE_FIELDS
+    }
 
 
 def _candidates(recs: list[SourceRecord], loads: dict[int, Load]) -> dict[str, list[dict]]:

@@ -27,7 +27,7 @@ def rebuild(customer_ids: list[int]) -> None:
         return
     result = golden.build(records, pl.DataFrame(), set())
     existing = set(Customer.objects.filter(id__in=alive).values_list("id", flat=True))
-    golden.write(golden.golden_rows(result.rows, timezone.now()), existing)
+    golden.write(golden.golden_frame(result.rows, timezone.now()), existing)
 
 
 def refresh_vehicles(vins: list[str]) -> None:

@@ -60,6 +60,7 @@ class BatchReport:
     merges: int = 0
     vehicles: int = 0
     stages: dict[str, float] = field(default_factory=dict)
+    memory: dict[str, float] = field(default_factory=dict)  # peak MiB after each stage
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -116,7 +117,7 @@ def run(
     report = BatchReport(batch=uuid.uuid4().hex[:12])
     t0 = time.perf_counter()
     extracted = _extract_all(files, today, report, progress)
-    report.stages["extract+clean"] = time.perf_counter() - t0
+    _timed(report, "extract+clean", t0)
     with transaction.atomic():
         bulk.lock_for_load()
         for rep in report.files:
@@ -138,9 +139,20 @@ def _pause_before_commit() -> None:
         time.sleep(seconds)
 
 
+def peak_memory_mib() -> float:
+    """Return this process's peak resident memory so far, in MiB (Linux)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0.0
+    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "VmHWM: 0 kB")
+    return int(line.split()[1]) / 1024
+
+
 def _timed(report: BatchReport, stage: str, start: float) -> float:
     now = time.perf_counter()
     report.stages[stage] = report.stages.get(stage, 0.0) + now - start
+    report.memory[stage] = peak_memory_mib()
     return now
 
 

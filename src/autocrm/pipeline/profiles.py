@@ -62,7 +62,7 @@ def rebuild_customers(
     batch_ids = set(records["record_id"].to_list())
     result = golden.build(profile, _old_golden(existing), batch_ids)
     now = timezone.now()
-    golden.write(golden.golden_rows(result.rows, now), set(existing))
+    golden.write(golden.golden_frame(result.rows, now), set(existing))
     marks = result.doubtful.group_by("record_id").agg(pl.col("field").alias("_held"))
     records = records.join(marks, on="record_id", how="left").with_columns(
         pl.col("_held").fill_null([]).alias("held_fields")

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import polars as pl
 
+from autocrm.customers.models import PROFILE_FIELDS
 from autocrm.pipeline.extract import Extracted
+from autocrm.vehicles.models import VEHICLE_FIELDS
 
 META = ["record_id", "load_id", "source", "feed", "entity", "identity", "row_no", "record_key"]
+# What a source record keeps as its payload: what matching and survivorship read again later.
+# Everything else of a row lives in its domain table (timeline, repair orders), by record id.
+STORED_FIELDS = {
+    *PROFILE_FIELDS, *VEHICLE_FIELDS, "name_kind", "id_kind", "id_type", "vin", "customer_no",
+    "event_date", "nickname",
+}
 ALWAYS = ["dealer_code", "vin", "name", "phone", "id_number", "summary"]
 IDENTITY_FIELDS = [
     "name", "name_kind", "id_number", "id_kind", "phone", "vin", "birth_date",
@@ -21,12 +29,20 @@ def _event_date(frame: pl.DataFrame) -> pl.Expr:
     return pl.col("event_date").cast(pl.Date) if dtype != pl.Utf8 else pl.lit(None, pl.Date)
 
 
+def _json(cols: list[str]) -> pl.Expr:
+    """Encode the columns as one JSON object per row, leaving out nulls."""
+    if not cols:
+        return pl.lit("{}")
+    text = pl.struct(cols).struct.json_encode()
+    return text.str.replace_all(r'"[^"]+":null,?', "").str.replace(",}", "}", literal=True)
+
+
 def build_records(files: list[tuple[Extracted, int]], first_id: int) -> pl.DataFrame:
     """Return one frame of every surviving row of every file, with record ids from `first_id`."""
     parts = []
     for ex, load_id in files:
         frame = ex.frame
-        payload_cols = [c for c in frame.columns if not c.startswith("_")]
+        payload_cols = [c for c in frame.columns if c in STORED_FIELDS]
         parts.append(
             frame.with_columns(
                 pl.lit(load_id, pl.Int64).alias("load_id"),
@@ -37,7 +53,7 @@ def build_records(files: list[tuple[Extracted, int]], first_id: int) -> pl.DataF
                 pl.col("_row").alias("row_no"),
                 pl.col("_key").alias("record_key"),
                 _event_date(frame).alias("event_day"),
-                pl.struct(payload_cols).struct.json_encode().alias("data"),
+                _json(payload_cols).alias("data"),
             ).drop("_row", "_key")
         )
     if not parts:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
 from autocrm.core import bulk
@@ -19,7 +17,7 @@ DATE_FIELDS = {
 
 def candidates(records: pl.DataFrame) -> pl.DataFrame:
     """Return long vehicle candidates; an invoice's date is the purchase date."""
-    frame = records.filter(pl.col("vin").is_not_null())
+    frame = records.filter(pl.col("vin").is_not_null() & pl.col("feed").is_in(OWNER_FEEDS))
     if "purchase_date" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.Date).alias("purchase_date"))
     frame = frame.with_columns(
@@ -58,48 +56,50 @@ def ownerships(records: pl.DataFrame) -> pl.DataFrame:
     return firsts.with_columns(pl.col("start").shift(-1).over("vin").alias("end"))
 
 
+def _wide(winners: pl.DataFrame, vins: list[str]) -> pl.DataFrame:
+    """Return one row per VIN with every vehicle field and its lineage JSON."""
+    values = winners.pivot(on="field", index="entity_id", values="value")
+    entry = pl.struct(pl.col("source"), pl.col("record_id").alias("record"), pl.col("rule"))
+    lineage = winners.select(
+        "entity_id", pl.format('"{}":{}', pl.col("field"), entry.struct.json_encode()).alias("e")
+    ).group_by("entity_id").agg(
+        pl.concat_str([pl.lit("{"), pl.col("e").str.join(","), pl.lit("}")]).alias("lineage")
+    )
+    every = pl.DataFrame({"entity_id": vins}, schema={"entity_id": pl.Utf8})
+    wide = every.join(values, on="entity_id", how="left").join(lineage, on="entity_id",
+                                                                 how="left")
+    wide = wide.with_columns(
+        pl.lit(None, pl.Utf8).alias(f) for f in VEHICLE_FIELDS if f not in wide.columns
+    )
+    return wide.select(
+        pl.col("entity_id").alias("vin"),
+        *[pl.col(f).str.slice(0, 10).str.to_date(strict=False) if f in DATE_FIELDS
+          else pl.col(f).fill_null("") for f in VEHICLE_FIELDS],
+        pl.col("lineage").fill_null("{}"),
+    )
+
+
 def write(records: pl.DataFrame) -> dict[str, int]:
     """Upsert the vehicles of these records and replace their ownership periods."""
-    winners = golden_values(candidates(records), vehicle=True)
-    if winners.is_empty():
+    vins = records["vin"].drop_nulls().unique().sort().to_list()
+    if not vins:
         return {}
-    wide = winners.pivot(on="field", index="entity_id", values="value")
-    lineage = winners.with_columns(
-        pl.struct("value", "source", pl.col("record_id").alias("record"),
-                  pl.col("load_id").alias("load"), "rule").alias("entry")
-    ).group_by("entity_id").agg("field", "entry")
-    wide = wide.join(lineage, on="entity_id")
-    vins = wide["entity_id"].to_list()
+    wide = _wide(golden_values(candidates(records), vehicle=True), vins)
     known = dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})", vins))
-    cols = [*VEHICLE_FIELDS, "lineage"]
-    rows_new, rows_old = [], []
-    for r in wide.iter_rows(named=True):
-        values = [_value(f, r.get(f)) for f in VEHICLE_FIELDS]
-        lin = dict(zip(r["field"], r["entry"], strict=True))
-        if r["entity_id"] in known:
-            rows_old.append((known[r["entity_id"]], *values, lin))
-        else:
-            rows_new.append((r["entity_id"], *values, lin))
-    bulk.insert_rows("vehicles_vehicle", ["vin", *cols], rows_new)
-    bulk.update_rows("vehicles_vehicle", "id", cols, rows_old)
+    bulk.insert_frame("vehicles_vehicle", wide.filter(~pl.col("vin").is_in(list(known))))
+    old = wide.filter(pl.col("vin").is_in(list(known)))
+    if old.height:
+        ids = pl.DataFrame({"vin": list(known), "id": list(known.values())})
+        stored = bulk._for_storage(old.join(ids, on="vin").select("id", *old.columns[1:]))
+        bulk.update_rows("vehicles_vehicle", "id", stored.columns[1:], stored.iter_rows())
     ids = dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})", vins))
     _write_ownerships(ownerships(records), ids)
     return ids
 
 
-def _value(field: str, value: str | None) -> object:
-    if field in DATE_FIELDS:
-        return dt.date.fromisoformat(value[:10]) if value else None
-    return value or ""
-
-
 def _write_ownerships(owners: pl.DataFrame, ids: dict[str, int]) -> None:
     bulk.delete_in("vehicles_ownership", "vehicle_id", list(ids.values()))
-    rows = [
-        (ids[r["vin"]], r["customer_id"], r["start"], r["end"], r["record_id"])
-        for r in owners.iter_rows(named=True)
-        if r["vin"] in ids
-    ]
-    bulk.insert_rows(
-        "vehicles_ownership", ["vehicle_id", "customer_id", "start", "end", "record_id"], rows
-    )
+    frame = owners.join(
+        pl.DataFrame({"vin": list(ids), "vehicle_id": list(ids.values())}), on="vin"
+    ).select("vehicle_id", "customer_id", "start", "end", "record_id")
+    bulk.insert_frame("vehicles_ownership", frame)
