@@ -4,5 +4,40 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
 
 os.environ.setdefault("AUTOCRM_HOME", tempfile.mkdtemp(prefix="autocrm-test-"))
+
+
+@pytest.fixture
+def fresh_db(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Yield the environment of a fresh, empty database of the backend under test."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["AUTOCRM_HOME"] = str(tmp_path / "home")
+    if django_connection().vendor != "postgresql":
+        yield env
+        return
+    params = django_connection().get_connection_params()
+    name = f"crash_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(host=params["host"], user=params["user"], dbname="postgres",
+                            autocommit=True)
+    admin.execute(f"CREATE DATABASE {name}")
+    env["DATABASE_URL"] = f"postgres://{params['user']}@{params['host'].replace('/', '%2F')}/{name}"
+    yield env
+    admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    admin.close()
+
+
+
+
+def django_connection() -> Any:
+    """Return Django's default connection (imported late, after settings are configured)."""
+    from django.db import connection
+
+    return connection

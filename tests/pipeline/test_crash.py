@@ -2,38 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
-import pytest
-from django.db import connection
-
 from tests.factories import FIN_HEADER, fin_row, ric, vin, write_csv
-
-
-@pytest.fixture
-def fresh_db(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """Yield the environment of a fresh, empty database of the backend under test."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["AUTOCRM_HOME"] = str(tmp_path / "home")
-    if connection.vendor != "postgresql":
-        yield env
-        return
-    params = connection.get_connection_params()
-    name = f"crash_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(host=params["host"], user=params["user"], dbname="postgres",
-                            autocommit=True)
-    admin.execute(f"CREATE DATABASE {name}")
-    env["DATABASE_URL"] = f"postgres://{params['user']}@{params['host'].replace('/', '%2F')}/{name}"
-    yield env
-    admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
-    admin.close()
 
 
 def _count(env: dict[str, str], sql: str) -> int:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from autocrm.core import audit, bulk
 from autocrm.core.errors import InputError
 from autocrm.pipeline import publish, store
-from autocrm.pipeline.extract import Extracted, extract
+from autocrm.pipeline.extract import Extracted, clean_all, read_mapped
 from autocrm.pipeline.finish import finish_loads, record_failure, write_matches
 from autocrm.pipeline.identify import identify
 from autocrm.pipeline.profiles import link_vehicle_records, rebuild_customers
@@ -77,7 +77,7 @@ def _extract_all(
         rep = FileReport(str(path), code.upper())
         report.files.append(rep)
         try:
-            ex = extract(get_source(code), path, today)
+            ex = read_mapped(get_source(code), path)
         except InputError as exc:
             rep.status, rep.error = "failed", exc.message
             continue
@@ -87,6 +87,7 @@ def _extract_all(
             continue
         done_hashes.add((ex.source.code, ex.sha256))
         out.append(ex)
+    clean_all(out, today)
     progress("extract", len(files), len(files))
     return out
 
@@ -196,7 +197,7 @@ def _publish(report: BatchReport, extracted: list[Extracted], progress: Progress
     publish.write_dealer_links(pl.concat([profile, extra], how="diagonal_relaxed")
                                if extra.height else profile, touched)
     write_matches(ident, records, held)
-    finish_loads(pairs, records)
+    counts = finish_loads(pairs, records)
     _timed(report, "publish", t)
     report.records = records.height
     report.customers_new = len(ident.new_customers)
@@ -205,6 +206,10 @@ def _publish(report: BatchReport, extracted: list[Extracted], progress: Progress
     report.vehicles = len(vehicle_ids)
     for rep in report.files:
         match = next((lid for ex, lid in pairs if str(ex.path) == rep.path), None)
-        if match is not None:
+        if match is not None and rep.status == "loaded":
             rep.load_id = match
+            rep.rows_loaded = counts[match]["rows_loaded"]
+            rep.rows_rejected = counts[match]["rows_rejected"]
+            rep.rows_with_issues = counts[match]["rows_with_issues"]
+            rep.duplicates = counts[match]["rows_duplicate"]
     progress("publish", 1, 1)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -89,8 +89,8 @@ def record_key(feed: Feed, raw: pl.DataFrame) -> pl.Expr:
     return pl.when(key.str.replace_all(r"\|", "") == "").then(fallback).otherwise(key)
 
 
-def extract(source: Source, path: Path, today: dt.date) -> Extracted:
-    """Read, map and clean one file; raise InputError when the file as a whole cannot load."""
+def read_mapped(source: Source, path: Path) -> Extracted:
+    """Read and map one file (not yet cleaned); raise InputError when it cannot load at all."""
     if not path.is_file():
         raise InputError(f"{path}: 文件不存在 (file not found)", code="file_not_found")
     known = {h for s in sources().values() for f in s.feeds.values() for h in f.header_names()}
@@ -104,16 +104,49 @@ def extract(source: Source, path: Path, today: dt.date) -> Extracted:
         raw = raw.with_columns(pl.col("dealer_code").fill_null(dealer))
     elif source.per_dealer and dealer:
         raw = raw.with_columns(pl.lit(dealer).alias("dealer_code"))
-    keys = raw.select("_row", record_key(feed, raw).alias("_key"))
-    unique, dup_issues = _drop_duplicates(raw)
-    result = clean(unique, feed.required, today)
-    issues = pl.concat(
-        [_structural_issues(table.problems), dup_issues, result.issues.select(list(ISSUE_SCHEMA))],
-        how="vertical_relaxed",
-    ).join(keys, on="_row", how="left")
-    frame = result.frame.drop("_key", strict=False).join(keys, on="_row", how="left")
+    raw = raw.with_columns(record_key(feed, raw).alias("_key"))
+    unique, dup_issues = _drop_duplicates(raw.drop("_key"))
+    issues = pl.concat([_structural_issues(table.problems), dup_issues], how="vertical_relaxed")
     rows_read = len(table.rows) + len(table.problems)
     return Extracted(
         path, source, feed, file_digest(path), table.encoding, diff, rows_read,
-        frame, issues, dealer, duplicates=dup_issues.height,
+        raw.join(unique.select("_row"), on="_row", how="semi"), issues, dealer,
+        duplicates=dup_issues.height,
     )
+
+
+def clean_all(files: list[Extracted], today: date) -> None:
+    """Clean the mapped rows of many files, one pass per feed, in place."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, ex in enumerate(files):
+        groups.setdefault((ex.source.code, ex.feed.kind), []).append(i)
+    for members in groups.values():
+        raw = pl.concat(
+            [files[i].frame.with_columns(pl.lit(i).alias("_file")) for i in members],
+            how="diagonal_relaxed",
+        ).with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("_seq"))
+        where = raw.select("_seq", "_file", "_row", "_key")
+        result = clean(
+            raw.drop("_row", "_key", "_file").rename({"_seq": "_row"}),
+            files[members[0]].feed.required, today,
+        )
+        back = where.rename({"_seq": "_at"})
+        frame = result.frame.rename({"_row": "_at"}).join(back, on="_at").drop("_at")
+        issues = result.issues.select(list(ISSUE_SCHEMA)).rename({"_row": "_at"}).join(
+            back, on="_at"
+        ).drop("_at")
+        for i in members:
+            ex = files[i]
+            own = issues.filter(pl.col("_file") == i).drop("_file")
+            ex.issues = pl.concat(
+                [ex.issues.join(ex.frame.select("_row", "_key"), on="_row", how="left"), own],
+                how="diagonal_relaxed",
+            )
+            ex.frame = frame.filter(pl.col("_file") == i).drop("_file")
+
+
+def extract(source: Source, path: Path, today: date) -> Extracted:
+    """Read, map and clean one file."""
+    ex = read_mapped(source, path)
+    clean_all([ex], today)
+    return ex

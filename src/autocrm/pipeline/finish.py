@@ -68,8 +68,11 @@ def _resolve(issues: pl.DataFrame, records: pl.DataFrame, load_id: int) -> None:
         )
 
 
-def finish_loads(pairs: list[tuple[Extracted, int]], records: pl.DataFrame) -> None:
-    """Write issues and notices, resolve fixed issues, and close each load with its counts."""
+def finish_loads(
+    pairs: list[tuple[Extracted, int]], records: pl.DataFrame
+) -> dict[int, dict[str, int]]:
+    """Write issues and notices, resolve fixed issues, close each load; return its counts."""
+    counts: dict[int, dict[str, int]] = {}
     loaded = records.group_by("load_id").len()
     per_load = dict(loaded.iter_rows())
     now = timezone.now()
@@ -79,13 +82,14 @@ def finish_loads(pairs: list[tuple[Extracted, int]], records: pl.DataFrame) -> N
         _notice(ex, load_id)
         _resolve(issues, records.filter(pl.col("load_id") == load_id), load_id)
         rejected = issues.filter(pl.col("severity") == "row")["row_no"].n_unique()
-        Load.objects.filter(id=load_id).update(
-            finished_at=now,
-            rows_loaded=per_load.get(load_id, 0),
-            rows_rejected=rejected,
-            rows_with_issues=issues["row_no"].n_unique(),
-            rows_duplicate=ex.duplicates,
-        )
+        counts[load_id] = {
+            "rows_loaded": per_load.get(load_id, 0),
+            "rows_rejected": rejected,
+            "rows_with_issues": issues["row_no"].n_unique(),
+            "rows_duplicate": ex.duplicates,
+        }
+        Load.objects.filter(id=load_id).update(finished_at=now, **counts[load_id])
+    return counts
 
 
 def write_matches(ident: Identified, records: pl.DataFrame, held: int) -> None:

@@ -90,7 +90,9 @@ def existing_candidates(idf: pl.DataFrame, exclude: set[int]) -> pl.DataFrame | 
 
 def identify(records: pl.DataFrame, superseded: set[int], first_customer: int) -> Identified:
     """Match identity records, number new customers from `first_customer`."""
-    idf = identity_frame(records)
+    idf = identity_frame(records).filter(
+        pl.any_horizontal(pl.col(c).is_not_null() for c in ("name", "id_number", "phone"))
+    )
     if idf.is_empty():
         empty = pl.DataFrame(schema={"record_id": pl.Int64, "customer_id": pl.Int64})
         return Identified(empty, [], pl.DataFrame(), pl.DataFrame())

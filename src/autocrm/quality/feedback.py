@@ -6,6 +6,7 @@ from pathlib import Path
 
 import xlsxwriter
 from django.db.models import QuerySet
+from django.utils.timezone import localtime
 
 from autocrm.core import audit
 from autocrm.quality.models import Issue
@@ -29,7 +30,7 @@ def dealer_scores(dealer: str) -> list[tuple]:
     """Return (time, file, read, with issues, rejected, score) for each of the dealer's loads."""
     loads = Load.objects.filter(dealer_code=dealer, status=Load.Status.DONE).order_by("started_at")
     return [
-        (ld.started_at.strftime("%Y-%m-%d %H:%M"), ld.file_name, ld.rows_read,
+        (localtime(ld.started_at).strftime("%Y-%m-%d %H:%M"), ld.file_name, ld.rows_read,
          ld.rows_with_issues, ld.rows_rejected,
          round(1 - ld.rows_with_issues / ld.rows_read, 4) if ld.rows_read else 1.0)
         for ld in loads
@@ -52,7 +53,7 @@ def write_report(dealer: str, out: Path, actor: object = None) -> int:
             it.file_name, it.row_no, it.record_key, it.field, it.value, it.rule,
             rule.message_zh if rule else it.rule, rule.fix_zh if rule else "",
             SEVERITY_ZH.get(it.severity, it.severity), status, it.load_id,
-            it.load.started_at.strftime("%Y-%m-%d %H:%M"),
+            localtime(it.load.started_at).strftime("%Y-%m-%d %H:%M"),
         ])
     sheet.autofilter(0, 0, max(len(issues), 1), len(ISSUE_HEADER) - 1)
     sheet.freeze_panes(1, 0)
