@@ -21,7 +21,7 @@ from autocrm.pipeline import publish, store
 from autocrm.pipeline.extract import Extracted, clean_all, read_mapped
 from autocrm.pipeline.finish import finish_loads, record_failure, write_matches
 from autocrm.pipeline.identify import identify
-from autocrm.pipeline.profiles import link_vehicle_records, rebuild_customers
+from autocrm.pipeline.profiles import link_vehicle_records, lookup, rebuild_customers
 from autocrm.sources.config import get_source
 from autocrm.sources.models import Load
 from autocrm.vehicles import build as vehicle_build
@@ -168,7 +168,10 @@ def _publish(report: BatchReport, extracted: list[Extracted], progress: Progress
     t = _timed(report, "prepare", t)
     progress("match", 0, 1)
     ident = identify(records, superseded, bulk.next_id("customers_customer"))
-    records = records.join(ident.customers, on="record_id", how="left")
+    records = records.with_columns(
+        lookup("record_id", ident.customers["record_id"], ident.customers["customer_id"])
+        .alias("customer_id")
+    )
     records = link_vehicle_records(records)
     t = _timed(report, "match", t)
     progress("merge", 0, 1)
@@ -177,13 +180,12 @@ def _publish(report: BatchReport, extracted: list[Extracted], progress: Progress
     records, held, profile = rebuild_customers(records, affected, set(ident.new_customers))
     t = _timed(report, "merge", t)
     progress("publish", 0, 1)
+    vins = set(records["vin"].drop_nulls().to_list()) | set(old["vin"].drop_nulls().to_list())
+    stored = store.fetch("vin", sorted(vins))
+    vehicle_records = pl.concat([records, stored], how="diagonal_relaxed") if stored.height \
+        else records
     publish.write_records(records)
     publish.write_keys(records)
-    vins = set(records["vin"].drop_nulls().to_list()) | set(old["vin"].drop_nulls().to_list())
-    vehicle_records = pl.concat(
-        [records, store.fetch("vin", sorted(vins), exclude=set(records["record_id"]))],
-        how="diagonal_relaxed",
-    ) if vins else records
     vehicle_ids = vehicle_build.write(vehicle_records) if vins else {}
     labels = {(ex.source.code, ex.feed.kind): ex.feed.label for ex, _ in pairs}
     publish.write_interactions(records, labels)

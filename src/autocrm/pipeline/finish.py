@@ -48,9 +48,22 @@ def _issues(ex: Extracted, load_id: int) -> pl.DataFrame:
     )
 
 
-def _resolve(issues: pl.DataFrame, records: pl.DataFrame, load_id: int) -> None:
+def open_issue_feeds(before_load: int) -> set[tuple[str, str]]:
+    """Return the (source, feed) pairs that have unresolved issues from earlier loads."""
+    rows = bulk.select_in(
+        "SELECT DISTINCT source, feed FROM quality_issue WHERE resolved_by_id IS NULL "
+        "AND load_id IN ({})",
+        list(Load.objects.filter(id__lt=before_load).values_list("id", flat=True)),
+    )
+    return {(s, f) for s, f in rows}
+
+
+def _resolve(issues: pl.DataFrame, records: pl.DataFrame, load_id: int,
+             open_feeds: set[tuple[str, str]]) -> None:
     """Mark earlier issues resolved when their row came again without the same problem."""
     for (source, feed), part in records.group_by(["source", "feed"]):
+        if (source, feed) not in open_feeds:
+            continue
         keys = part["record_key"].unique().to_list()
         rows = bulk.select_in(
             "SELECT id, record_key, field, rule FROM quality_issue WHERE resolved_by_id IS NULL "
@@ -76,11 +89,12 @@ def finish_loads(
     loaded = records.group_by("load_id").len()
     per_load = dict(loaded.iter_rows())
     now = timezone.now()
+    open_feeds = open_issue_feeds(min(lid for _, lid in pairs))
     for ex, load_id in pairs:
         issues = _issues(ex, load_id)
-        bulk.insert_rows("quality_issue", ISSUE_COLS, issues.iter_rows())
+        bulk.insert_frame("quality_issue", issues.select(ISSUE_COLS))
         _notice(ex, load_id)
-        _resolve(issues, records.filter(pl.col("load_id") == load_id), load_id)
+        _resolve(issues, records.filter(pl.col("load_id") == load_id), load_id, open_feeds)
         rejected = issues.filter(pl.col("severity") == "row")["row_no"].n_unique()
         counts[load_id] = {
             "rows_loaded": per_load.get(load_id, 0),
@@ -101,11 +115,13 @@ def write_matches(ident: Identified, records: pl.DataFrame, held: int) -> None:
             loads.rename({"record_id": "left_id", "load_id": "left_load"}), on="left_id",
             how="left",
         ).with_columns(pl.coalesce("load_id", "left_load").alias("load_id"))
-        bulk.insert_rows(
+        bulk.insert_frame(
             "identity_matchevidence",
-            ["customer_id", "left_record", "right_record", "rule", "score", "detail", "load_id"],
-            ev.select("customer_id", "left_id", "right_id", "rule", "score", "detail",
-                      "load_id").filter(pl.col("load_id").is_not_null()).iter_rows(),
+            ev.filter(pl.col("load_id").is_not_null()).select(
+                "customer_id", pl.col("left_id").alias("left_record"),
+                pl.col("right_id").alias("right_record"), "rule", "score",
+                pl.col("detail").fill_null(""), "load_id",
+            ),
         )
     if ident.merges.height:
         first_load = int(records["load_id"].min())

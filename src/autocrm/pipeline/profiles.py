@@ -10,6 +10,11 @@ from autocrm.customers import golden
 from autocrm.pipeline import store
 
 
+def lookup(column: str, keys: pl.Series, values: pl.Series) -> pl.Expr:
+    """Map `column` through keys -> values (null where absent) without copying the frame."""
+    return pl.col(column).replace_strict(keys, values, default=None, return_dtype=values.dtype)
+
+
 def link_vehicle_records(records: pl.DataFrame) -> pl.DataFrame:
     """Give each dealer vehicle record the customer of its dealer's customer number."""
     if "customer_no" not in records.columns:
@@ -32,10 +37,12 @@ def link_vehicle_records(records: pl.DataFrame) -> pl.DataFrame:
         local,
         pl.DataFrame(stored, schema={"_ref": pl.Utf8, "_owner": pl.Int64}, orient="row"),
     ]).unique("_ref", keep="first")
-    linked = vehicles.join(known, on="_ref", how="left").select("record_id", "_owner")
-    return records.join(linked, on="record_id", how="left").with_columns(
-        pl.coalesce("customer_id", "_owner").alias("customer_id")
-    ).drop("_owner")
+    linked = vehicles.join(known, on="_ref", how="inner").select("record_id", "_owner")
+    return records.with_columns(
+        pl.coalesce(
+            pl.col("customer_id"), lookup("record_id", linked["record_id"], linked["_owner"])
+        ).alias("customer_id")
+    )
 
 
 def _old_golden(ids: list[int]) -> pl.DataFrame:
@@ -63,10 +70,14 @@ def rebuild_customers(
     result = golden.build(profile, _old_golden(existing), batch_ids)
     now = timezone.now()
     golden.write(golden.golden_frame(result.rows, now), set(existing))
-    marks = result.doubtful.group_by("record_id").agg(pl.col("field").alias("_held"))
-    records = records.join(marks, on="record_id", how="left").with_columns(
-        pl.col("_held").fill_null([]).alias("held_fields")
-    ).drop("_held")
+    marks = result.doubtful.group_by("record_id").agg(pl.col("field").cast(pl.Utf8))
+    held = pl.Series("held_fields", [[]] * records.height, dtype=pl.List(pl.Utf8))
+    if marks.height:
+        where = records.select(
+            lookup("record_id", marks["record_id"], pl.Series(range(marks.height)))
+        ).to_series()
+        held = marks["field"].gather(where).fill_null([]).alias("held_fields")
+    records = records.with_columns(held)
     if result.held.height:
         golden.write_held(result.held, now)
     return records, result.held.height, profile

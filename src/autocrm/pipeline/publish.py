@@ -140,6 +140,7 @@ def write_dealer_links(profile: pl.DataFrame, customers: list[int]) -> None:
     bulk.delete_in("customers_customerdealer", "customer_id", customers)
     rel = profile.filter(
         pl.col("feed").is_in(list(DEALER_RELATION)) & pl.col("dealer_code").is_not_null()
+        & pl.col("customer_id").is_not_null()
     ).with_columns(pl.col("feed").replace_strict(DEALER_RELATION).alias("relation"))
     links = rel.group_by(["customer_id", "dealer_code", "relation"]).agg(
         pl.col("event_day").min().alias("first_at"), pl.col("event_day").max().alias("last_at")
@@ -151,11 +152,11 @@ def write_dealer_links(profile: pl.DataFrame, customers: list[int]) -> None:
         "WHERE o.customer_id IN ({}) GROUP BY o.customer_id, r.dealer_code",
         customers,
     )
-    rows = [
-        (c, d, rel_, f, last) for c, d, rel_, f, last in links.select(
-            "customer_id", "dealer_code", "relation", "first_at", "last_at").iter_rows()
-    ] + [(c, d, "serviced", f, last) for c, d, f, last in served]
-    bulk.insert_rows(
-        "customers_customerdealer",
-        ["customer_id", "dealer_code", "relation", "first_at", "last_at"], rows,
-    )
+    schema = {"customer_id": pl.Int64, "dealer_code": pl.Utf8, "first_at": pl.Utf8,
+              "last_at": pl.Utf8}
+    serviced = pl.DataFrame(
+        [(c, d, str(f)[:10], str(t)[:10]) for c, d, f, t in served], schema=schema, orient="row"
+    ).with_columns(pl.lit("serviced").alias("relation"),
+                   pl.col("first_at", "last_at").str.to_date())
+    frame = pl.concat([links.select(serviced.columns), serviced], how="vertical_relaxed")
+    bulk.insert_frame("customers_customerdealer", frame)
