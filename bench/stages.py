@@ -6,6 +6,7 @@ import io
 import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -75,8 +76,11 @@ def _read_any(path: Path) -> pl.DataFrame:
 
 def floor(data: Path, pg_url: str) -> dict[str, object]:
     """Read every file with Polars and COPY the rows into PostgreSQL as they are."""
+    import django
     import psycopg
 
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "autocrm.settings")
+    django.setup()
     from autocrm.cli.demo import source_files
 
     t0 = time.perf_counter()
@@ -102,6 +106,7 @@ def splink_alone(data: Path) -> dict[str, object]:
     django.setup()
     import datetime as dt
 
+    import duckdb
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -120,8 +125,12 @@ def splink_alone(data: Path) -> dict[str, object]:
     people = frame.select(
         pl.col("record_id").alias("unique_id"), "name", "phone", "id_number",
         pl.col("birth_date").cast(pl.Utf8), "city",
-    ).to_pandas()
+    )
+    tmp = Path(tempfile.mkdtemp())
+    people.write_parquet(tmp / "people.parquet")
     t0 = time.perf_counter()
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE people AS SELECT * FROM read_parquet('{tmp}/people.parquet')")
     settings = SettingsCreator(
         link_type="dedupe_only",
         comparisons=[
@@ -133,7 +142,7 @@ def splink_alone(data: Path) -> dict[str, object]:
             block_on("id_number"), block_on("phone"), block_on("name", "city"),
         ],
     )
-    linker = Linker(people, settings, DuckDBAPI())
+    linker = Linker("people", settings, DuckDBAPI(con))
     linker.training.estimate_probability_two_random_records_match(
         [block_on("id_number")], recall=0.8
     )
@@ -142,7 +151,9 @@ def splink_alone(data: Path) -> dict[str, object]:
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("name", "city"))
     preds = linker.inference.predict(threshold_match_probability=0.9)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(preds, 0.9)
-    found = pl.from_pandas(clusters.as_pandas_dataframe()[["unique_id", "cluster_id"]])
+    con.execute(f"COPY (SELECT unique_id, cluster_id FROM {clusters.physical_name}) "
+                f"TO '{tmp}/clusters.parquet' (FORMAT parquet)")
+    found = pl.read_parquet(tmp / "clusters.parquet")
     seconds = time.perf_counter() - t0
     truth = pl.read_parquet(data / "truth" / "records.parquet").filter(
         pl.col("person_id").is_not_null()
@@ -155,7 +166,7 @@ def splink_alone(data: Path) -> dict[str, object]:
     pred = joined.select(pl.col("unique_id"), pl.col("cluster_id"))
     true = joined.select(pl.col("unique_id"), pl.col("person_id").alias("cluster_id"))
     s = pairwise_scores(pred, true, "unique_id")
-    return {"seconds": seconds, "rows": len(people), "precision": s.precision,
+    return {"seconds": seconds, "rows": people.height, "precision": s.precision,
             "recall": s.recall, "f1": s.f1, "peak_mib": peak_rss_mib()}
 
 

@@ -122,11 +122,13 @@ def demo(
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="serve after")] = True,
     port: Annotated[int, typer.Option(help="port on localhost")] = 8000,
     data: Annotated[Path | None, typer.Option(help="where to write source files")] = None,
+    password: Annotated[str | None, typer.Option(help="password of the demo steward")] = None,
 ) -> None:
     """Generate multi-source data, unify it into the store, print a summary, serve the app."""
     setup()
-    from autocrm.cli.demo import run_demo, serve_app
+    from autocrm.cli.demo import ensure_steward, run_demo, serve_app
 
     run_demo(console, customers=customers, seed=seed, data=data)
+    ensure_steward(console, password)
     if serve_after:
         serve_app("127.0.0.1", port)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from rich.console import Console
+from rich.markup import escape
 
 from autocrm.cli.progress import bar
 from autocrm.cli.report import print_batch, print_summary
@@ -43,6 +44,24 @@ def run_demo(console: Console, *, customers: int, seed: int, data: Path | None) 
         report = batch.run(files, progress=progress)
     print_batch(console, report, brief=True)
     print_summary(console, root / "truth", time.perf_counter() - started)
+
+
+def ensure_steward(console: Console, password: str | None) -> None:
+    """Create the demo's data-steward login (a superuser) once; print its password."""
+    import secrets
+
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model()
+    if users.objects.filter(username="steward").exists() and not password:
+        console.print("数据管理员登录 steward login: steward (已存在 / exists)")
+        return
+    password = password or secrets.token_urlsafe(9)
+    user, _ = users.objects.get_or_create(username="steward")
+    user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    console.print(f"数据管理员登录 steward login: steward / {escape(password)}  (/admin/)")
 
 
 def serve_app(host: str, port: int) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Sum
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from autocrm.pipeline.batch import BatchReport
@@ -24,6 +25,13 @@ def print_batch(console: Console, report: BatchReport, brief: bool = False) -> N
                       f.error)
     if table.row_count:
         console.print(table)
+    for f in report.files:
+        if f.notice:
+            console.print(
+                f"[yellow]接口变更 interface change[/yellow] {escape(Path(f.path).name)}: "
+                f"新增 added {f.notice['added']}, 缺少 missing {f.notice['missing']}, "
+                f"改名 renamed {f.notice['renamed']}"
+            )
     stages = ", ".join(f"{k} {v:.1f}s" for k, v in report.stages.items())
     console.print(
         f"批次 {report.batch}: {report.records} 条记录, 新客户 {report.customers_new}, "
@@ -49,8 +57,8 @@ def print_summary(console: Console, truth_dir: Path, seconds: float) -> None:
                            str(row["rejected"]))
     console.print(per_source)
     rules = Table("规则 rule", "级别 severity", "数量 count")
-    for row in Issue.objects.values("rule", "severity").annotate(n=Count("id")).order_by("-n"):
-        rules.add_row(row["rule"], row["severity"], str(row["n"]))
+    for issue in Issue.objects.values("rule", "severity").annotate(n=Count("id")).order_by("-n"):
+        rules.add_row(issue["rule"], issue["severity"], str(issue["n"]))
     console.print(rules)
     console.print(
         f"黄金客户 customers: {Customer.objects.count()}  车辆 vehicles: "

@@ -91,4 +91,4 @@ def move_records(record_ids: list[int], customer_id: int) -> list[str]:
                 [customer_id, *record_ids],
             )
     vins = SourceRecord.objects.filter(id__in=record_ids, vin__isnull=False)
-    return sorted(set(vins.values_list("vin", flat=True)))
+    return sorted({vin for vin in vins.values_list("vin", flat=True) if vin is not None})

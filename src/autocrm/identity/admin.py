@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -65,8 +67,10 @@ class SourceRecordAdmin(admin.ModelAdmin):
         if len(owners) != 1:
             self.message_user(request, "请只选择同一客户的记录", messages.ERROR)
             return
+        # customer_id is nullable: unattributed records reach unmerge() with None as before
+        owner = cast(int, owners.pop())
         try:
-            new = services.unmerge(owners.pop(), list(queryset.values_list("id", flat=True)),
+            new = services.unmerge(owner, list(queryset.values_list("id", flat=True)),
                                    request.user)
         except AppError as exc:
             self.message_user(request, exc.message, messages.ERROR)

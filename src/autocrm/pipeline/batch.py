@@ -82,6 +82,9 @@ def _extract_all(
             rep.status, rep.error = "failed", exc.message
             continue
         rep.feed, rep.rows_read = ex.feed.kind, ex.rows_read
+        if ex.diff:
+            rep.notice = {"added": ex.diff.added, "missing": ex.diff.missing,
+                          "renamed": ex.diff.renamed}
         if (ex.source.code, ex.sha256) in done_hashes:
             rep.status = "skipped"
             continue

@@ -124,7 +124,8 @@ def write_matches(ident: Identified, records: pl.DataFrame, held: int) -> None:
             ),
         )
     if ident.merges.height:
-        first_load = int(records["load_id"].min())
+        first_load = records["load_id"].min()
+        assert isinstance(first_load, int)  # load ids are Int64 and records is not empty
         rows = ident.merges.unique(["cluster_a", "cluster_b"]).select(
             "cluster_a", "cluster_b", "rule", "score"
         ).iter_rows()

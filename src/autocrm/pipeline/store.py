@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -21,7 +22,7 @@ def _day(value: object) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
-def fetch(column: str, values: list[object], exclude: set[int] | None = None) -> pl.DataFrame:
+def fetch(column: str, values: Sequence[object], exclude: set[int] | None = None) -> pl.DataFrame:
     """Return the current records whose `column` is in `values`, payload decoded."""
     if not values:
         return pl.DataFrame()

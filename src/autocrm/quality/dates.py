@@ -102,7 +102,7 @@ def parse_datetime_series(values: pl.Series) -> pl.Series:
     return out
 
 
-def parse_datetime(raw: pl.Expr, dtype: pl.DataType = pl.Utf8) -> pl.Expr:
+def parse_datetime(raw: pl.Expr, dtype: pl.DataType | type[pl.DataType] = pl.Utf8) -> pl.Expr:
     """Parse a raw column (text, Excel serial, or already typed) into Datetime(us), or null."""
     if dtype == pl.Date:
         return raw.cast(pl.Datetime("us"))
@@ -118,7 +118,7 @@ def parse_datetime(raw: pl.Expr, dtype: pl.DataType = pl.Utf8) -> pl.Expr:
 def normalise_date(
     raw: pl.Expr,
     today: date,
-    dtype: pl.DataType = pl.Utf8,
+    dtype: pl.DataType | type[pl.DataType] = pl.Utf8,
     future_ok: bool = False,
     with_time: bool = False,
     name: str = "date",

@@ -103,7 +103,7 @@ def normalise_name(raw: pl.Expr, id_kind: pl.Expr | None = None, name: str = "na
     if id_kind is not None:
         company = company | (id_kind == "uscc").fill_null(False)
     company, length = sc.stage(company=company, length=t.str.len_chars())
-    rule = (
+    rule: pl.Expr = (
         pl.when(t.is_null() | company).then(None)
         .when((length <= 4) & t.str.contains_any(TITLES)).then(_code("NAME_TITLE_ONLY"))
         .when(length < 2).then(_code("NAME_TOO_SHORT"))
@@ -196,7 +196,9 @@ def normalise_amount(
     (t,) = sc.stage(t=tidy(raw).str.replace_all(r"(?i)[¥￥,，\s]|元|整|rmb|cny|人民币", ""))
     wan = t.str.ends_with("万")
     digits = pl.when(wan).then(t.str.strip_suffix("万")).otherwise(t)
-    number = pl.when(digits.str.contains(_NUMBER)).then(digits.cast(pl.Float64, strict=False))
+    number: pl.Expr = pl.when(digits.str.contains(_NUMBER)).then(
+        digits.cast(pl.Float64, strict=False)
+    )
     number = pl.when(wan).then((number * 10_000).round(2)).otherwise(number)
     return _number_result(sc, t, number, "AMOUNT_NOT_NUMERIC", min_value, max_value)
 

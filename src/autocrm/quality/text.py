@@ -130,7 +130,7 @@ def strip_excel_quote(expr: pl.Expr) -> pl.Expr:
     return expr.str.strip_chars_start("'`")
 
 
-def as_text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+def as_text(expr: pl.Expr, dtype: pl.DataType | type[pl.DataType]) -> pl.Expr:
     """Render a typed column (from an XLSX reader) as the text a clerk would have seen."""
     if dtype == pl.Utf8:
         return expr

@@ -54,7 +54,9 @@ def ancient(s: pl.Series, fmt: str | pl.Series, r: pl.Series) -> pl.Series:
     c = pl.col("s")
     parts = [c.dt.year() - 200, c.dt.month(), pl.min_horizontal(c.dt.day(), pl.lit(28))]
     if s.dtype == pl.Datetime:
-        old = pl.datetime(*parts, c.dt.hour(), c.dt.minute(), c.dt.second())
+        year, month, day = parts
+        old = pl.datetime(year=year, month=month, day=day, hour=c.dt.hour(),
+                          minute=c.dt.minute(), second=c.dt.second())
         zero = pl.lit(EXCEL_EPOCH).cast(s.dtype)
     else:
         old = pl.date(*parts)

@@ -229,6 +229,7 @@ BATCH_ROWS = 400_000
 def _batches(tables: dict[str, pl.DataFrame], n: int) -> list[tuple[int, int]]:
     """Consecutive dealer ranges holding at most about BATCH_ROWS rows."""
     sizes = sum(np.bincount(t["dealer"].to_numpy(), minlength=n) for t in tables.values())
+    assert isinstance(sizes, np.ndarray)  # sum() of no arrays would be 0; tables is never empty
     out, start, acc = [], 0, 0
     for i, size in enumerate(sizes):
         if acc and acc + size > BATCH_ROWS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -118,7 +119,7 @@ def company_words() -> list[str]:
     return sorted(words | set(DEALER_WORDS) | set(COMPOUND_STEMS))
 
 
-def pick(pool: list[str] | np.ndarray, rng: np.random.Generator, n: int,
+def pick(pool: Sequence[str] | np.ndarray, rng: np.random.Generator, n: int,
          p: list[float] | np.ndarray | None = None) -> np.ndarray:
     """``n`` draws from ``pool`` as a numpy str array."""
     arr = np.asarray(pool)
@@ -136,6 +137,6 @@ def choose(pool: list[str] | np.ndarray, rng: np.random.Generator, n: int,
     return values.gather(rng.choice(values.len(), size=n, p=p))
 
 
-def lookup(pool: list[str] | np.ndarray, idx: np.ndarray) -> pl.Series:
+def lookup(pool: Sequence[str] | np.ndarray, idx: np.ndarray) -> pl.Series:
     """``pool[idx]`` as a polars String series."""
     return pl.Series(list(pool), dtype=pl.String).gather(np.asarray(idx))

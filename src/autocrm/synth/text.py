@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import polars as pl
 
@@ -92,7 +94,7 @@ FIRST_SERVICE = ("首次保养：更换机油、机滤，全车检查", "机油5
 
 
 def fill(templates: list[str], rng: np.random.Generator, n: int,
-         slots: dict[str, pl.Series | np.ndarray] | None = None,
+         slots: Mapping[str, pl.Series | np.ndarray] | None = None,
          choice: np.ndarray | None = None) -> pl.Series:
     """One template per row (random unless ``choice`` gives the index), placeholders
     ``{slot}`` replaced by the row's slot value."""
@@ -107,7 +109,7 @@ def fill(templates: list[str], rng: np.random.Generator, n: int,
 
 
 def grouped(groups: dict[str, list[str]], keys: np.ndarray, rng: np.random.Generator,
-            slots: dict[str, pl.Series | np.ndarray] | None = None) -> pl.Series:
+            slots: Mapping[str, pl.Series | np.ndarray] | None = None) -> pl.Series:
     """Like :func:`fill`, templates chosen within the group named by each row's key."""
     flat: list[str] = []
     start: dict[str, tuple[int, int]] = {}

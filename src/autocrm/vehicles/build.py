@@ -89,8 +89,8 @@ def write(records: pl.DataFrame) -> dict[str, int]:
     bulk.insert_frame("vehicles_vehicle", wide.filter(~pl.col("vin").is_in(list(known))))
     old = wide.filter(pl.col("vin").is_in(list(known)))
     if old.height:
-        ids = pl.DataFrame({"vin": list(known), "id": list(known.values())})
-        stored = bulk._for_storage(old.join(ids, on="vin").select("id", *old.columns[1:]))
+        known_ids = pl.DataFrame({"vin": list(known), "id": list(known.values())})
+        stored = bulk._for_storage(old.join(known_ids, on="vin").select("id", *old.columns[1:]))
         bulk.update_rows("vehicles_vehicle", "id", stored.columns[1:], stored.iter_rows())
     ids = dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})", vins))
     _write_ownerships(ownerships(records), ids)
