@@ -6,6 +6,7 @@ python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e '.[dev]'
 .venv/bin/ruff check src tests bench
+AUTOCRM_HOME=$(mktemp -d) .venv/bin/mypy src
 pgdir=$(mktemp -d /tmp/autocrm-pg.XXXXXX)
 chmod 755 "$pgdir"
 trap 'bash scripts/pg.sh stop "$pgdir"' EXIT

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -67,8 +66,10 @@ class SourceRecordAdmin(admin.ModelAdmin):
         if len(owners) != 1:
             self.message_user(request, "请只选择同一客户的记录", messages.ERROR)
             return
-        # customer_id is nullable: unattributed records reach unmerge() with None as before
-        owner = cast(int, owners.pop())
+        owner = owners.pop()
+        if owner is None:
+            self.message_user(request, "所选记录未归属任何客户，无法拆分", messages.ERROR)
+            return
         try:
             new = services.unmerge(owner, list(queryset.values_list("id", flat=True)),
                                    request.user)
