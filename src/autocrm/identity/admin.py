@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
