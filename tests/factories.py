@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import xlsxwriter
@@ -100,3 +102,15 @@ def dms_customer_row(dealer: str, no: str, name: str, id_number: str | None, pho
     """Return one DMS customer row."""
     return [dealer, no, name, "男", "1985-03-12", id_number, phone, "北京", "北京", address,
             "工程师", "华信科技", "摄影", "李娜", "配偶:李娜", "2024-03-02"]
+
+
+def scalar(env: dict[str, str], sql: str) -> int:
+    """Return the integer result of one SQL query against the store `env` points at."""
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='autocrm.settings'; "
+        "django.setup(); from django.db import connection; c=connection.cursor(); "
+        f"c.execute({sql!r}); print(c.fetchone()[0])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    return int(out.stdout.strip())

@@ -17,6 +17,7 @@ from tests.factories import (
     dms_customer_row,
     fin_row,
     ric,
+    scalar,
     vin,
     write_csv,
 )
@@ -35,18 +36,6 @@ def _env(fresh: dict[str, str] | None, home: Path) -> dict[str, str]:
 def _cli(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "autocrm.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
-
-
-def _scalar(env: dict[str, str], sql: str) -> int:
-    """Return the integer result of one SQL query against the store of `env`."""
-    code = (
-        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='autocrm.settings'; "
-        "django.setup(); from django.db import connection; c=connection.cursor(); "
-        f"c.execute({sql!r}); print(c.fetchone()[0])"
-    )
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True)
-    return int(out.stdout.strip())
 
 
 def _table_rows(output: str) -> list[list[str]]:
@@ -116,12 +105,12 @@ def test_loading_the_same_file_twice_changes_nothing(tmp_path: Path,
     assert first.returncode == 0, first.stderr
     assert _file_rows(first.stdout)["fin.csv"][1:5] == ["FIN", "contract", "loaded", "3"]
     count = "SELECT COUNT(*) FROM sources_sourcerecord"
-    assert _scalar(env, count) == 3
+    assert scalar(env, count) == 3
     second = _cli(env, tmp_path, "load", "FIN", str(path))
     assert second.returncode == 0, second.stderr
     assert _file_rows(second.stdout)["fin.csv"][3] == "skipped"
-    assert _scalar(env, count) == 3
-    assert _scalar(env, "SELECT COUNT(*) FROM sources_load") == 1
+    assert scalar(env, count) == 3
+    assert scalar(env, "SELECT COUNT(*) FROM sources_load") == 1
 
 
 def test_a_file_missing_a_required_column_fails_and_the_others_load(
@@ -138,9 +127,9 @@ def test_a_file_missing_a_required_column_fails_and_the_others_load(
     assert files["bad.csv"][3] == "failed"
     assert "bad.csv" in files["bad.csv"][8] and "证件号码" in files["bad.csv"][8]
     assert files["good.csv"][3] == "loaded"
-    assert _scalar(env, "SELECT COUNT(*) FROM sources_sourcerecord") == 2
-    assert _scalar(env, "SELECT COUNT(*) FROM customers_customer") == 2
-    assert _scalar(env, "SELECT COUNT(*) FROM sources_load WHERE file_name = 'good.csv' "
+    assert scalar(env, "SELECT COUNT(*) FROM sources_sourcerecord") == 2
+    assert scalar(env, "SELECT COUNT(*) FROM customers_customer") == 2
+    assert scalar(env, "SELECT COUNT(*) FROM sources_load WHERE file_name = 'good.csv' "
                         "AND status = 'done'") == 1
 
 

@@ -7,18 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.factories import FIN_HEADER, fin_row, ric, vin, write_csv
-
-
-def _count(env: dict[str, str], sql: str) -> int:
-    code = (
-        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='autocrm.settings'; "
-        "django.setup(); from django.db import connection; c=connection.cursor(); "
-        f"c.execute({sql!r}); print(c.fetchone()[0])"
-    )
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True)
-    return int(out.stdout.strip())
+from tests.factories import FIN_HEADER, fin_row, ric, scalar, vin, write_csv
 
 
 def test_killed_load_leaves_nothing_and_rerun_completes(tmp_path: Path,
@@ -36,9 +25,9 @@ def test_killed_load_leaves_nothing_and_rerun_completes(tmp_path: Path,
             break
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
-    assert _count(fresh_db, "SELECT COUNT(*) FROM sources_sourcerecord") == 0
-    assert _count(fresh_db, "SELECT COUNT(*) FROM sources_load") == 0
+    assert scalar(fresh_db, "SELECT COUNT(*) FROM sources_sourcerecord") == 0
+    assert scalar(fresh_db, "SELECT COUNT(*) FROM sources_load") == 0
     done = subprocess.run(cmd, env=fresh_db, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert _count(fresh_db, "SELECT COUNT(*) FROM sources_sourcerecord") == 300
-    assert _count(fresh_db, "SELECT COUNT(*) FROM customers_customer") == 300
+    assert scalar(fresh_db, "SELECT COUNT(*) FROM sources_sourcerecord") == 300
+    assert scalar(fresh_db, "SELECT COUNT(*) FROM customers_customer") == 300
