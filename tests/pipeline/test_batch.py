@@ -149,3 +149,19 @@ def test_row_problems_are_reported_with_row_and_field(tmp_path: Path) -> None:
     assert (4, "*", "DUPLICATE_ROW") in got
     assert report.files[0].status == "loaded"
     assert Issue.objects.filter(rule="PHONE_TOO_SHORT").get().dealer_code == "D11001"
+
+
+def test_new_version_of_a_row_stays_with_its_customer(tmp_path: Path) -> None:
+    dms = tmp_path / "DMS" / "D11001"
+    first = write_csv(dms / "customers.csv", DMS_CUSTOMER_HEADER,
+                      [dms_customer_row("D11001", "C001", "周杰", ZHANG, "13600136000")])
+    load(("DMS", first))
+    before = Customer.objects.get()
+    changed = write_csv(dms / "customers_1102.csv", DMS_CUSTOMER_HEADER,
+                        [dms_customer_row("D11001", "C001", "周杰", ZHANG, "13900139001")])
+    report = load(("DMS", changed))
+    assert report.customers_new == 0
+    after = Customer.objects.get()
+    assert (after.id, after.unified_id, after.phone) == (before.id, ZHANG, "13900139001")
+    assert after.phones == ["13900139001"]
+    assert SourceRecord.objects.filter(current=True).count() == 1

@@ -158,14 +158,34 @@ def golden_frame(g: pl.DataFrame, now: dt.datetime) -> pl.DataFrame:
     )
 
 
-def write(rows: pl.DataFrame, existing: set[int]) -> None:
-    """Insert new golden rows and update existing ones (keeping their creation time)."""
-    fresh = rows.filter(~pl.col("id").is_in(list(existing)))
-    bulk.insert_frame("customers_customer", fresh)
+def write(rows: pl.DataFrame, existing: set[int]) -> list[tuple[int, int]]:
+    """Update existing golden rows, insert new ones; return (stored, new) id clashes.
+
+    A new customer whose ID number another stored customer already carries keeps an
+    internal unified id, and the pair is returned so a steward can merge them.
+    """
     changed = rows.filter(pl.col("id").is_in(list(existing))).drop("created_at")
     if changed.height:
         stored = bulk._for_storage(changed)
         bulk.update_rows("customers_customer", "id", stored.columns[1:], stored.iter_rows())
+    fresh = rows.filter(~pl.col("id").is_in(list(existing)))
+    taken = bulk.select_in(
+        "SELECT unified_id, id FROM customers_customer WHERE unified_id IN ({})",
+        fresh.filter(pl.col("key_type") != "internal")["unified_id"].to_list(),
+    )
+    clashes = [(int(owner), int(new)) for uid, owner in taken
+               for new in fresh.filter(pl.col("unified_id") == uid)["id"].to_list()]
+    if clashes:
+        ids = [new for _, new in clashes]
+        fresh = fresh.with_columns(
+            pl.when(pl.col("id").is_in(ids))
+            .then(pl.format("AC{}", pl.col("id").cast(pl.Utf8).str.zfill(10)))
+            .otherwise(pl.col("unified_id")).alias("unified_id"),
+            pl.when(pl.col("id").is_in(ids)).then(pl.lit("internal"))
+            .otherwise(pl.col("key_type")).alias("key_type"),
+        )
+    bulk.insert_frame("customers_customer", fresh)
+    return clashes
 
 
 def write_held(held: pl.DataFrame, now: object) -> None:

@@ -167,10 +167,9 @@ def _publish(report: BatchReport, extracted: list[Extracted], progress: Progress
     pairs = _create_loads(report.batch, extracted)
     records = build_records(pairs, bulk.next_id("sources_sourcerecord"))
     old = publish.supersede(records)
-    superseded = set(old["id"].to_list())
     t = _timed(report, "prepare", t)
     progress("match", 0, 1)
-    ident = identify(records, superseded, bulk.next_id("customers_customer"))
+    ident = identify(records, old, bulk.next_id("customers_customer"))
     records = records.with_columns(
         lookup("record_id", ident.customers["record_id"], ident.customers["customer_id"])
         .alias("customer_id")

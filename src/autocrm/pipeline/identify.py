@@ -59,8 +59,12 @@ def load_payloads(rows: list[tuple], extra: list[str]) -> pl.DataFrame:
     return wide
 
 
-def existing_candidates(idf: pl.DataFrame, exclude: set[int]) -> pl.DataFrame | None:
-    """Return stored identity records sharing a strong key with the batch, with cluster_id."""
+def existing_candidates(idf: pl.DataFrame, previous: set[int]) -> pl.DataFrame | None:
+    """Return stored identity records sharing a strong key with the batch, with cluster_id.
+
+    `previous` are the stored versions the batch replaces: they are candidates too, so a new
+    version of a row finds the customer of its old version through their shared keys.
+    """
     keys = identity_keys(idf)
     hits: set[tuple[int, int]] = set()
     for kind in KEY_KINDS.values():
@@ -70,14 +74,16 @@ def existing_candidates(idf: pl.DataFrame, exclude: set[int]) -> pl.DataFrame | 
             f"WHERE kind = '{kind}' AND value IN ({{}})"
         )
         hits.update((r, c) for r, c in bulk.select_in(sql, values))
-    ids = sorted(r for r, _ in hits if r not in exclude)
+    ids = sorted({r for r, _ in hits} | previous)
     if not ids:
         return None
     rows = bulk.select_in(
         "SELECT id, customer_id, source, data FROM sources_sourcerecord "
-        "WHERE current AND id IN ({})",
+        "WHERE customer_id IS NOT NULL AND id IN ({})",
         ids,
     )
+    if not rows:
+        return None
     wide = load_payloads(rows, ["cluster_id", "source"])
     for name in IDENTITY_FIELDS:
         if name not in wide.columns:
@@ -88,19 +94,45 @@ def existing_candidates(idf: pl.DataFrame, exclude: set[int]) -> pl.DataFrame | 
     )
 
 
-def identify(records: pl.DataFrame, superseded: set[int], first_customer: int) -> Identified:
-    """Match identity records, number new customers from `first_customer`."""
+def _continuity(clusters: pl.DataFrame, records: pl.DataFrame, old: pl.DataFrame,
+                known: set[int]) -> pl.DataFrame:
+    """Give a new cluster the customer of the replaced version of one of its rows."""
+    if old.is_empty():
+        return clusters
+    prior = records.select("record_id", "source", "feed", "record_key").join(
+        old.select("source", "feed", "record_key", pl.col("customer_id").alias("_prior")),
+        on=["source", "feed", "record_key"],
+    ).drop_nulls("_prior")
+    fresh = clusters.filter(~pl.col("cluster_id").is_in(list(known)))
+    keep = fresh.join(prior, on="record_id").group_by("cluster_id").agg(
+        pl.col("_prior").min()
+    )
+    return clusters.join(keep, on="cluster_id", how="left").select(
+        "record_id", pl.coalesce("_prior", "cluster_id").alias("cluster_id")
+    )
+
+
+def identify(records: pl.DataFrame, old: pl.DataFrame, first_customer: int) -> Identified:
+    """Match identity records, number new customers from `first_customer`.
+
+    `old` holds the stored versions (id, customer_id, source, feed, record_key) this batch
+    replaces.
+    """
     idf = identity_frame(records).filter(
         pl.any_horizontal(pl.col(c).is_not_null() for c in ("name", "id_number", "phone"))
     )
     if idf.is_empty():
         empty = pl.DataFrame(schema={"record_id": pl.Int64, "customer_id": pl.Int64})
         return Identified(empty, [], pl.DataFrame(), pl.DataFrame())
-    existing = existing_candidates(idf, superseded)
+    existing = existing_candidates(idf, set(old["id"].to_list()))
     result = match(idf, customer_config(), existing=existing)
     known = set(existing["cluster_id"].to_list()) if existing is not None else set()
-    clusters = result.clusters.select("record_id", "cluster_id").join(
-        idf.select("record_id"), on="record_id", how="semi"
+    known |= set(old["customer_id"].drop_nulls().to_list())
+    clusters = _continuity(
+        result.clusters.select("record_id", "cluster_id").join(
+            idf.select("record_id"), on="record_id", how="semi"
+        ),
+        records, old, known,
     )
     fresh = sorted(set(clusters["cluster_id"].to_list()) - known)
     renumber = pl.DataFrame(

@@ -69,7 +69,14 @@ def rebuild_customers(
     batch_ids = set(records["record_id"].to_list())
     result = golden.build(profile, _old_golden(existing), batch_ids)
     now = timezone.now()
-    golden.write(golden.golden_frame(result.rows, now), set(existing))
+    clashes = golden.write(golden.golden_frame(result.rows, now), set(existing))
+    if clashes:
+        first_load = records["load_id"].min()
+        bulk.insert_rows(
+            "identity_mergeproposal",
+            ["customer_a", "customer_b", "rule", "score", "load_id", "status"],
+            [(a, b, "det:id_number", 1.0, first_load, "pending") for a, b in clashes],
+        )
     marks = result.doubtful.group_by("record_id").agg(pl.col("field").cast(pl.Utf8))
     held = pl.Series("held_fields", [[]] * records.height, dtype=pl.List(pl.Utf8))
     if marks.height:

@@ -27,17 +27,20 @@ DETAIL_FIELDS = {
 
 
 def supersede(records: pl.DataFrame) -> pl.DataFrame:
-    """Retire stored versions of the batch's record keys; return (id, customer_id, vin)."""
+    """Retire stored versions of the batch's record keys; return them (id, customer, key)."""
     found: list[tuple] = []
     for (source, feed), part in records.group_by(["source", "feed"]):
         keys = part["record_key"].to_list()
         sql = (
-            "SELECT id, customer_id, vin FROM sources_sourcerecord WHERE current "
+            "SELECT id, customer_id, vin, source, feed, record_key FROM sources_sourcerecord "
+            "WHERE current "
             f"AND source = '{source}' AND feed = '{feed}' AND record_key IN ({{}})"
         )
         found += bulk.select_in(sql, keys)
     old = pl.DataFrame(
-        found, schema={"id": pl.Int64, "customer_id": pl.Int64, "vin": pl.Utf8}, orient="row"
+        found, schema={"id": pl.Int64, "customer_id": pl.Int64, "vin": pl.Utf8,
+                       "source": pl.Utf8, "feed": pl.Utf8, "record_key": pl.Utf8},
+        orient="row",
     )
     ids = old["id"].to_list()
     if ids:
