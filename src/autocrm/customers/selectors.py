@@ -104,33 +104,40 @@ def _candidates(recs: list[SourceRecord], loads: dict[int, Load]) -> dict[str, l
 
 
 def _vehicles(customer_id: int) -> list[dict[str, Any]]:
-    owns = Ownership.objects.filter(customer_id=customer_id).select_related("vehicle")
-    out = []
-    for o in owns:
-        v: Vehicle = o.vehicle
-        repairs = RepairOrder.objects.filter(vehicle=v).order_by("-date")
-        periods = Ownership.objects.filter(vehicle=v).order_by("start")
-        out.append({
-            "vin": v.vin, "plate": v.plate, "model": v.model, "config": v.config,
-            "purchase_date": _iso(v.purchase_date), "registration_date": _iso(v.registration_date),
-            "first_service_date": _iso(v.first_service_date),
-            "insurance_start": _iso(v.insurance_start), "insurance_end": _iso(v.insurance_end),
-            "dealer_code": v.dealer_code, "lineage": v.lineage,
-            "owned_from": _iso(o.start), "owned_until": _iso(o.end), "current": o.end is None,
-            "owners": [
-                {"customer_id": p.customer_id, "start": _iso(p.start), "end": _iso(p.end)}
-                for p in periods
-            ],
-            "repairs": [
-                {"order_no": r.order_no, "date": _iso(r.date), "dealer_code": r.dealer_code,
-                 "type": r.repair_type, "mileage": r.mileage, "items": r.items, "parts": r.parts,
-                 "amount": r.amount, "technician": r.technician, "advisor": r.advisor,
-                 "during_ownership": (o.start is None or r.date >= o.start)
-                 and (o.end is None or r.date < o.end)}
-                for r in repairs
-            ],
-        })
-    return out
+    owns = list(Ownership.objects.filter(customer_id=customer_id).select_related("vehicle"))
+    vehicle_ids = [o.vehicle_id for o in owns]
+    repairs: dict[int, list[RepairOrder]] = {}
+    for r in RepairOrder.objects.filter(vehicle_id__in=vehicle_ids).order_by("-date"):
+        repairs.setdefault(r.vehicle_id, []).append(r)
+    periods: dict[int, list[Ownership]] = {}
+    for p in Ownership.objects.filter(vehicle_id__in=vehicle_ids).order_by("start"):
+        periods.setdefault(p.vehicle_id, []).append(p)
+    return [_vehicle(o, repairs.get(o.vehicle_id, []), periods.get(o.vehicle_id, []))
+            for o in owns]
+
+
+def _vehicle(o: Ownership, repairs: list[RepairOrder], periods: list[Ownership]) -> dict[str, Any]:
+    v: Vehicle = o.vehicle
+    return {
+        "vin": v.vin, "plate": v.plate, "model": v.model, "config": v.config,
+        "purchase_date": _iso(v.purchase_date), "registration_date": _iso(v.registration_date),
+        "first_service_date": _iso(v.first_service_date),
+        "insurance_start": _iso(v.insurance_start), "insurance_end": _iso(v.insurance_end),
+        "dealer_code": v.dealer_code, "lineage": v.lineage,
+        "owned_from": _iso(o.start), "owned_until": _iso(o.end), "current": o.end is None,
+        "owners": [
+            {"customer_id": p.customer_id, "start": _iso(p.start), "end": _iso(p.end)}
+            for p in periods
+        ],
+        "repairs": [
+            {"order_no": r.order_no, "date": _iso(r.date), "dealer_code": r.dealer_code,
+             "type": r.repair_type, "mileage": r.mileage, "items": r.items, "parts": r.parts,
+             "amount": r.amount, "technician": r.technician, "advisor": r.advisor,
+             "during_ownership": (o.start is None or r.date >= o.start)
+             and (o.end is None or r.date < o.end)}
+            for r in repairs
+        ],
+    }
 
 
 def _timeline(customer_id: int, vehicles: list[dict[str, Any]]) -> list[dict[str, Any]]:
