@@ -154,3 +154,10 @@ def insert_frame(table: str, frame: pl.DataFrame) -> int:
         for start in range(0, data.height, BATCH):
             cursor.cursor.executemany(sql, data.slice(start, BATCH).iter_rows())
     return data.height
+
+
+def exists(sql: str, params: Sequence[Any] = ()) -> bool:
+    """Return True when `sql` (a SELECT) returns a row."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT 1", list(params))
+        return cursor.fetchone() is not None

@@ -183,7 +183,11 @@ def _publish(report: BatchReport, extracted: list[Extracted], progress: Progress
     t = _timed(report, "merge", t)
     progress("publish", 0, 1)
     vins = set(records["vin"].drop_nulls().to_list()) | set(old["vin"].drop_nulls().to_list())
-    stored = store.fetch("vin", sorted(vins))
+    stored = (
+        store.fetch("vin", sorted(vins))
+        if bulk.exists("SELECT 1 FROM sources_sourcerecord WHERE vin IS NOT NULL")
+        else pl.DataFrame()
+    )
     vehicle_records = pl.concat([records, stored], how="diagonal_relaxed") if stored.height \
         else records
     publish.write_records(records)

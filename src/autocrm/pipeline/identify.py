@@ -67,7 +67,8 @@ def existing_candidates(idf: pl.DataFrame, previous: set[int]) -> pl.DataFrame |
     """
     keys = identity_keys(idf)
     hits: set[tuple[int, int]] = set()
-    for kind in KEY_KINDS.values():
+    stored = bulk.exists("SELECT 1 FROM sources_identitykey")
+    for kind in KEY_KINDS.values() if stored else ():
         values = keys.filter(pl.col("kind") == kind)["value"].unique().to_list()
         sql = (
             "SELECT record_id, customer_id FROM sources_identitykey "

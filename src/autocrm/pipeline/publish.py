@@ -30,6 +30,9 @@ def supersede(records: pl.DataFrame) -> pl.DataFrame:
     """Retire stored versions of the batch's record keys; return them (id, customer, key)."""
     found: list[tuple] = []
     for (source, feed), part in records.group_by(["source", "feed"]):
+        if not bulk.exists("SELECT 1 FROM sources_sourcerecord WHERE source = %s AND feed = %s",
+                           [source, feed]):
+            continue
         keys = part["record_key"].to_list()
         sql = (
             "SELECT id, customer_id, vin, source, feed, record_key FROM sources_sourcerecord "
