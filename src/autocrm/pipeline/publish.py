@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from autocrm.core import bulk
+from autocrm.pipeline.records import json_object
 
 EVENT_ENTITIES = {
     "contract", "invoice", "call", "complaint", "roadside", "registration", "event_signup",
@@ -84,10 +85,7 @@ def write_keys(records: pl.DataFrame) -> None:
 
 
 def _detail(events: pl.DataFrame) -> pl.Expr:
-    cols = [c for c in events.columns if c in DETAIL_FIELDS]
-    if not cols:
-        return pl.lit("{}")
-    return pl.struct(cols).struct.json_encode()
+    return json_object([c for c in events.columns if c in DETAIL_FIELDS])
 
 
 def write_interactions(records: pl.DataFrame, labels: dict[tuple[str, str], str]) -> int:

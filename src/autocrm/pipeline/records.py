@@ -29,7 +29,7 @@ def _event_date(frame: pl.DataFrame) -> pl.Expr:
     return pl.col("event_date").cast(pl.Date) if dtype != pl.Utf8 else pl.lit(None, pl.Date)
 
 
-def _json(cols: list[str]) -> pl.Expr:
+def json_object(cols: list[str]) -> pl.Expr:
     """Encode the columns as one JSON object per row, leaving out nulls."""
     if not cols:
         return pl.lit("{}")
@@ -53,7 +53,7 @@ def build_records(files: list[tuple[Extracted, int]], first_id: int) -> pl.DataF
                 pl.col("_row").alias("row_no"),
                 pl.col("_key").alias("record_key"),
                 _event_date(frame).alias("event_day"),
-                _json(payload_cols).alias("data"),
+                json_object(payload_cols).alias("data"),
             ).drop("_row", "_key")
         )
     if not parts:
