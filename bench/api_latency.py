@@ -36,8 +36,8 @@ def measure(env: dict[str, str], n: int = 2000) -> dict[str, float]:
     ids = _customer_ids(env, n)
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "autocrm.asgi:application", "--port", str(port),
-         "--log-level", "warning"], env=env, cwd=ROOT,
+        [sys.executable, "-m", "gunicorn", "autocrm.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"], env=env, cwd=ROOT,
     )
     try:
         deadline = time.time() + 60

@@ -1,4 +1,4 @@
-"""ASGI entry point (served by uvicorn)."""
+"""ASGI entry point, for ASGI servers (autocrm serve uses WSGI with gunicorn)."""
 
 import os
 

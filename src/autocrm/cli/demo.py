@@ -64,9 +64,14 @@ def ensure_steward(console: Console, password: str | None) -> None:
     console.print(f"数据管理员登录 steward login: steward / {escape(password)}  (/admin/)")
 
 
-def serve_app(host: str, port: int) -> None:
-    """Serve the app with uvicorn until interrupted."""
-    import uvicorn
+def serve_app(host: str, port: int, workers: int = 2) -> None:
+    """Serve the app with gunicorn (WSGI, `workers` processes) until interrupted."""
+    import os
+    import sys
 
-    print(f"autocrm 已启动: http://{host}:{port}/  (API: http://{host}:{port}/api/docs)")
-    uvicorn.run("autocrm.asgi:application", host=host, port=port, log_level="warning")
+    print(f"autocrm 已启动: http://{host}:{port}/  (API: http://{host}:{port}/api/docs)",
+          flush=True)
+    os.execv(sys.executable, [
+        sys.executable, "-m", "gunicorn", "autocrm.wsgi:application", "--bind",
+        f"{host}:{port}", "--workers", str(workers), "--log-level", "warning",
+    ])
