@@ -166,6 +166,8 @@ def _publish(report: BatchReport, extracted: list[Extracted], progress: Progress
     t = time.perf_counter()
     pairs = _create_loads(report.batch, extracted)
     records = build_records(pairs, bulk.next_id("sources_sourcerecord"))
+    for ex in extracted:
+        ex.frame = ex.frame.clear()  # the rows live on in `records`; free the copies
     old = publish.supersede(records)
     t = _timed(report, "prepare", t)
     progress("match", 0, 1)

@@ -61,7 +61,9 @@ def build_records(files: list[tuple[Extracted, int]], first_id: int) -> pl.DataF
     records = pl.concat(parts, how="diagonal_relaxed")
     missing = [c for c in ALWAYS if c not in records.columns]
     records = records.with_columns(pl.lit(None, pl.Utf8).alias(c) for c in missing)
-    records = records.unique(["source", "feed", "record_key"], keep="last", maintain_order=True)
+    keys = ["source", "feed", "record_key"]
+    if records.select(pl.struct(keys).is_duplicated().any()).item():
+        records = records.unique(keys, keep="last", maintain_order=True)
     return records.with_columns(
         (pl.int_range(pl.len(), dtype=pl.Int64) + first_id).alias("record_id")
     )
