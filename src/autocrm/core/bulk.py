@@ -161,3 +161,11 @@ def exists(sql: str, params: Sequence[Any] = ()) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} LIMIT 1", list(params))
         return cursor.fetchone() is not None
+
+
+def update_frame(table: str, key: str, frame: pl.DataFrame) -> int:
+    """Update rows by `key` (the frame's first column) from a frame named like the table."""
+    if frame.is_empty():
+        return 0
+    data = _for_storage(frame)
+    return update_rows(table, key, data.columns[1:], data.iter_rows())

@@ -10,7 +10,7 @@ from pypinyin import Style, lazy_pinyin
 
 from autocrm.core import bulk
 from autocrm.customers.models import PROFILE_FIELDS
-from autocrm.customers.survivorship import golden_values, priorities
+from autocrm.customers.survivorship import golden_values, lineage_json, priorities
 
 RIC_PATTERN = r"^\d{17}[\dX]$"
 COMPANY_PATTERN = "公司|集团|有限|厂|中心|银行|医院|学校|研究所|事务所|合作社"
@@ -116,12 +116,7 @@ def _wide(winners: pl.DataFrame, cands: pl.DataFrame) -> pl.DataFrame:
     """Return one row per customer: profile values, lineage JSON, phones, record count."""
     winners = _derived(winners)
     values = winners.pivot(on="field", index="entity_id", values="value")
-    entry = pl.struct(pl.col("source"), pl.col("record_id").alias("record"), pl.col("rule"))
-    lineage = winners.select(
-        "entity_id", pl.format('"{}":{}', pl.col("field"), entry.struct.json_encode()).alias("e")
-    ).group_by("entity_id").agg(
-        pl.concat_str([pl.lit("{"), pl.col("e").str.join(","), pl.lit("}")]).alias("lineage")
-    )
+    lineage = lineage_json(winners)
     phones = (
         cands.filter(pl.col("field") == "phone")
         .sort("observed", descending=True, nulls_last=True)
@@ -165,9 +160,7 @@ def write(rows: pl.DataFrame, existing: set[int]) -> list[tuple[int, int]]:
     internal unified id, and the pair is returned so a steward can merge them.
     """
     changed = rows.filter(pl.col("id").is_in(list(existing))).drop("created_at")
-    if changed.height:
-        stored = bulk._for_storage(changed)
-        bulk.update_rows("customers_customer", "id", stored.columns[1:], stored.iter_rows())
+    bulk.update_frame("customers_customer", "id", changed)
     fresh = rows.filter(~pl.col("id").is_in(list(existing)))
     taken = bulk.select_in(
         "SELECT unified_id, id FROM customers_customer WHERE unified_id IN ({})",

@@ -120,3 +120,13 @@ def golden_values(cands: pl.DataFrame, vehicle: bool = False) -> pl.DataFrame:
         order = prio.group_priority.get(name, prio.default)
         parts.append(survive_group(cands, name, members, order).select(single.columns))
     return pl.concat(parts, how="vertical_relaxed")
+
+
+def lineage_json(winners: pl.DataFrame) -> pl.DataFrame:
+    """Return entity_id and a JSON object {field: {source, record, rule}} of its winners."""
+    entry = pl.struct(pl.col("source"), pl.col("record_id").alias("record"), pl.col("rule"))
+    return winners.select(
+        "entity_id", pl.format('"{}":{}', pl.col("field"), entry.struct.json_encode()).alias("e")
+    ).group_by("entity_id").agg(
+        pl.concat_str([pl.lit("{"), pl.col("e").str.join(","), pl.lit("}")]).alias("lineage")
+    )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from autocrm.core import bulk
 from autocrm.pipeline.extract import Extracted
+from autocrm.quality.models import Issue
 from autocrm.sources.models import InterfaceNotice, Load
 
 if TYPE_CHECKING:
@@ -50,12 +51,8 @@ def _issues(ex: Extracted, load_id: int) -> pl.DataFrame:
 
 def open_issue_feeds(before_load: int) -> set[tuple[str, str]]:
     """Return the (source, feed) pairs that have unresolved issues from earlier loads."""
-    rows = bulk.select_in(
-        "SELECT DISTINCT source, feed FROM quality_issue WHERE resolved_by_id IS NULL "
-        "AND load_id IN ({})",
-        list(Load.objects.filter(id__lt=before_load).values_list("id", flat=True)),
-    )
-    return {(s, f) for s, f in rows}
+    rows = Issue.objects.filter(resolved_by__isnull=True, load_id__lt=before_load)
+    return set(rows.values_list("source", "feed").distinct())
 
 
 def _resolve(issues: pl.DataFrame, records: pl.DataFrame, load_id: int,

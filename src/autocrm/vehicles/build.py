@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from autocrm.core import bulk
-from autocrm.customers.survivorship import golden_values
+from autocrm.customers.survivorship import golden_values, lineage_json
 from autocrm.vehicles.models import VEHICLE_FIELDS
 
 OWNER_FEEDS = ("invoice", "contract", "vehicle")
@@ -59,12 +59,7 @@ def ownerships(records: pl.DataFrame) -> pl.DataFrame:
 def _wide(winners: pl.DataFrame, vins: list[str]) -> pl.DataFrame:
     """Return one row per VIN with every vehicle field and its lineage JSON."""
     values = winners.pivot(on="field", index="entity_id", values="value")
-    entry = pl.struct(pl.col("source"), pl.col("record_id").alias("record"), pl.col("rule"))
-    lineage = winners.select(
-        "entity_id", pl.format('"{}":{}', pl.col("field"), entry.struct.json_encode()).alias("e")
-    ).group_by("entity_id").agg(
-        pl.concat_str([pl.lit("{"), pl.col("e").str.join(","), pl.lit("}")]).alias("lineage")
-    )
+    lineage = lineage_json(winners)
     every = pl.DataFrame({"entity_id": vins}, schema={"entity_id": pl.Utf8})
     wide = every.join(values, on="entity_id", how="left").join(lineage, on="entity_id",
                                                                  how="left")
@@ -88,10 +83,10 @@ def write(records: pl.DataFrame) -> dict[str, int]:
     known = dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})", vins))
     bulk.insert_frame("vehicles_vehicle", wide.filter(~pl.col("vin").is_in(list(known))))
     old = wide.filter(pl.col("vin").is_in(list(known)))
-    if old.height:
-        known_ids = pl.DataFrame({"vin": list(known), "id": list(known.values())})
-        stored = bulk._for_storage(old.join(known_ids, on="vin").select("id", *old.columns[1:]))
-        bulk.update_rows("vehicles_vehicle", "id", stored.columns[1:], stored.iter_rows())
+    known_ids = pl.DataFrame({"vin": list(known), "id": list(known.values())},
+                             schema={"vin": pl.Utf8, "id": pl.Int64})
+    bulk.update_frame("vehicles_vehicle", "id",
+                      old.join(known_ids, on="vin").select("id", *old.columns[1:]))
     ids = dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})", vins))
     _write_ownerships(ownerships(records), ids)
     return ids
