@@ -2,11 +2,15 @@
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
+from autocrm.accounts.api import router as accounts_router
+from autocrm.accounts.auth import API_AUTH
 from autocrm.core.errors import AppError
 from autocrm.customers.api import router as customers_router
 
-api = NinjaAPI(title="autocrm", version="0.1.0", docs_url="/docs")
+api = NinjaAPI(title="autocrm", version="0.2.0", docs_url="/docs", auth=API_AUTH)
+api.add_router("/auth", accounts_router)
 api.add_router("/customers", customers_router)
 
 
@@ -15,4 +19,13 @@ def app_error(request: HttpRequest, exc: AppError) -> HttpResponse:
     """Render every domain error as JSON with its stable code."""
     return api.create_response(
         request, {"code": exc.code, "message": exc.message}, status=exc.status
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    """Answer a call without a valid token or session with 401 and a code."""
+    return api.create_response(
+        request, {"code": "unauthorized", "message": "请先登录 (authentication required)"},
+        status=401,
     )

@@ -28,3 +28,10 @@ class InputError(AppError):
 
     code = "bad_input"
     status = 400
+
+
+class Forbidden(AppError):
+    """The actor's role lacks the right for this kind of data or action."""
+
+    code = "forbidden"
+    status = 403

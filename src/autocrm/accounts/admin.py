@@ -1,0 +1,80 @@
+"""Back office for user administrators: users with their role and dealer, roles, tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.http import HttpRequest
+
+from autocrm.accounts.admin_site import RightAdmin
+from autocrm.accounts.models import ApiToken, Department, Membership, Role
+
+
+class UserAdminRight(RightAdmin):
+    right = "user_admin"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._can(request)
+
+
+@admin.register(Department)
+class DepartmentAdmin(UserAdminRight):
+    list_display = ("code", "name", "name_en", "is_dealer")
+
+
+@admin.register(Role)
+class RoleAdmin(UserAdminRight):
+    list_display = ("code", "name", "department", "contact", "identity", "profile", "finance",
+                    "repair", "complaints", "export", "steward", "dataops", "user_admin",
+                    "audit")
+    list_filter = ("department",)
+    list_editable = ("contact", "identity", "profile", "finance", "repair", "complaints",
+                     "export", "steward", "dataops", "user_admin", "audit")
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+
+admin.site.unregister(get_user_model())
+admin.site.unregister(Group)
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdminRight, UserAdmin):  # type: ignore[misc]
+    inlines = (MembershipInline,)
+    list_display = ("username", "is_active", "last_login", "role", "dealer")
+    list_filter = ("is_active", "membership__role")
+    list_select_related = ("membership__role", "membership__dealer")
+
+    @admin.display(description="角色 role")
+    def role(self, user: Any) -> str:
+        return str(getattr(getattr(user, "membership", None), "role", "") or "")
+
+    @admin.display(description="经销商 dealer")
+    def dealer(self, user: Any) -> str:
+        return str(getattr(getattr(user, "membership", None), "dealer", "") or "")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(UserAdminRight):
+    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "user", "name", "created_at", "last_used_at")
+    exclude = ("digest",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,71 @@
+"""Tokens for API clients, and who the caller is."""
+
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from autocrm.accounts import services
+from autocrm.accounts.actor import actor_of
+from autocrm.core.errors import AppError
+
+router = Router(tags=["auth"])
+
+
+class Credentials(Schema):
+    username: str
+    password: str
+    name: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+    token_id: int
+    token_type: str = "bearer"
+
+
+class Me(Schema):
+    username: str
+    role: str
+    role_name: str
+    dealer: str | None
+    rights: list[str]
+    levels: dict[str, str]
+
+
+class LockedOut(AppError):
+    code, status = "locked_out", 429
+
+
+class BadCredentials(AppError):
+    code, status = "bad_credentials", 401
+
+
+@router.post("/token", auth=None, response=TokenOut)
+def token(request: HttpRequest, body: Credentials) -> dict[str, Any]:
+    """Exchange a username and password for a bearer token (repeated failures lock the user)."""
+    user = authenticate(request, username=body.username, password=body.password)
+    if getattr(request, "axes_locked_out", False):
+        raise LockedOut("登录失败次数过多，账户已暂时锁定 (too many failed logins; locked)")
+    if user is None:
+        raise BadCredentials("用户名或密码错误 (wrong username or password)")
+    key = services.issue_token(user, body.name)
+    return {"token": key, "token_id": services.token_id(key)}
+
+
+@router.post("/tokens/{token_id}/revoke", response={204: None})
+def revoke(request: HttpRequest, token_id: int) -> Status[None]:
+    """Revoke a token: your own, or anyone's for a user administrator."""
+    services.revoke_token(token_id, request.user)
+    return Status(204, None)
+
+
+@router.get("/me", response=Me)
+def me(request: HttpRequest) -> dict[str, Any]:
+    """Return the caller's role, dealer and rights."""
+    a = actor_of(request)
+    return {"username": request.user.get_username(), "role": a.role, "role_name": a.role_name,
+            "dealer": a.dealer_code, "rights": sorted(a.flags), "levels": a.levels}

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class AccountsConfig(AppConfig):
+    default = True
+    name = "autocrm.accounts"
+    verbose_name = "账户与权限"
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """The back office, opened by role rights instead of Django's is_staff."""
+
+    default = False
+    default_site = "autocrm.accounts.admin_site.AutocrmAdminSite"

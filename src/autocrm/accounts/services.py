@@ -1,0 +1,87 @@
+"""Users, memberships and API tokens; each change is atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from autocrm.accounts.models import ApiToken, Membership, Role
+from autocrm.core import audit
+from autocrm.core.errors import InputError, NotFound
+from autocrm.dealers.models import Dealer
+
+TOKEN_BYTES = 32
+TOUCH_EVERY = dt.timedelta(minutes=5)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def set_user(username: str, password: str, role_code: str, dealer_code: str | None = None,
+             *, actor: Any = None) -> Any:
+    """Create or update a user with a password, a role and (for dealer roles) a dealer."""
+    role = Role.objects.select_related("department").filter(code=role_code).first()
+    if role is None:
+        raise InputError(f"角色 {role_code} 不存在 (unknown role)")
+    dealer = Dealer.objects.filter(code=dealer_code).first() if dealer_code else None
+    if role.department.is_dealer and dealer is None:
+        raise InputError(f"经销商角色 {role_code} 需要经销商 (a dealer role needs a dealer)")
+    if not role.department.is_dealer and dealer_code:
+        raise InputError(f"总部角色 {role_code} 不属于经销商 (an HQ role has no dealer)")
+    user, created = get_user_model().objects.get_or_create(username=username)
+    user.set_password(password)
+    user.save()
+    Membership.objects.update_or_create(user=user, defaults={"role": role, "dealer": dealer})
+    audit.record("user_created" if created else "user_updated", "user", user.pk, actor=actor,
+                 role=role.code, dealer=dealer_code or "")
+    return user
+
+
+@transaction.atomic
+def issue_token(user: Any, name: str = "") -> str:
+    """Create a bearer token for the user and return it; only its digest is kept."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    row = ApiToken.objects.create(user=user, name=name[:64], prefix=token[:8],
+                                  digest=_digest(token))
+    audit.record("token_issued", "api_token", row.pk, actor=user, name=row.name)
+    return token
+
+
+def user_for_token(token: str) -> Any:
+    """Return the active user of a valid, unrevoked token, or None."""
+    row = (ApiToken.objects.select_related("user")
+           .filter(digest=_digest(token), revoked_at__isnull=True).first())
+    if row is None or not row.user.is_active:
+        return None
+    now = timezone.now()
+    if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user
+
+
+@transaction.atomic
+def revoke_token(token_id: int, actor: Any) -> None:
+    """Revoke one of the actor's tokens (a user administrator may revoke anyone's)."""
+    rows = ApiToken.objects.select_for_update().filter(pk=token_id, revoked_at__isnull=True)
+    if not getattr(actor, "is_superuser", False):
+        admin = Membership.objects.filter(user=actor, role__user_admin=True).exists()
+        rows = rows if admin else rows.filter(user=actor)
+    row = rows.first()
+    if row is None:
+        raise NotFound(f"令牌 {token_id} 不存在 (token not found)")
+    row.revoked_at = timezone.now()
+    row.save(update_fields=["revoked_at"])
+    audit.record("token_revoked", "api_token", row.pk, actor=actor, owner=row.user_id)
+
+
+def token_id(token: str) -> int | None:
+    """Return the id of a token given in full."""
+    return ApiToken.objects.filter(digest=_digest(token)).values_list("pk", flat=True).first()
