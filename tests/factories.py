@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
@@ -114,3 +115,65 @@ def scalar(env: dict[str, str], sql: str) -> int:
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True)
     return int(out.stdout.strip())
+
+
+PASSWORD = "Pw-for-tests-1"
+
+
+def ensure_roles() -> None:
+    """Re-create the migration's roles after a transactional test emptied the tables."""
+    import importlib
+
+    from django.apps import apps
+
+    from autocrm.accounts.models import Role
+
+    if not Role.objects.exists():
+        importlib.import_module("autocrm.accounts.migrations.0002_departments_and_roles").create(
+            apps, None)
+
+
+def make_user(role: str, dealer: str | None = None, username: str | None = None) -> Any:
+    """Create a user with a role (and a dealer, created if needed), password PASSWORD."""
+    from autocrm.accounts import services
+    from autocrm.dealers.models import Dealer
+
+    ensure_roles()
+    if dealer:
+        Dealer.objects.get_or_create(code=dealer, defaults={"name": f"{dealer} 经销店"})
+    return services.set_user(username or f"{role}-{dealer or 'hq'}".lower(), PASSWORD, role,
+                             dealer)
+
+
+ZHANG_ID, LI_ID = ric(), ric(seq="456")
+
+
+def load_two_dealers(root: Path) -> dict[str, Any]:
+    """Load 张伟 (a customer of D11001) and 李娜 (of D11002) through the real pipeline.
+
+    张伟's car was also serviced once at D11002. Returns the two customers' ids.
+    """
+    import datetime as dt
+
+    from autocrm.customers.models import Customer
+    from autocrm.pipeline import batch
+
+    fin = write_csv(root / "FIN" / "fin.csv", FIN_HEADER, [
+        fin_row("F001", "张伟", ZHANG_ID, "13800138000", vin(1)),
+        fin_row("F002", "李娜", LI_ID, "13700137000", vin(2)),
+    ])
+    d1 = write_csv(root / "DMS" / "D11001" / "customers.csv", DMS_CUSTOMER_HEADER,
+                   [dms_customer_row("D11001", "C1", "张伟", ZHANG_ID, "13800138000")])
+    d2 = write_csv(root / "DMS" / "D11002" / "customers.csv", DMS_CUSTOMER_HEADER,
+                   [dms_customer_row("D11002", "C7", "李娜", LI_ID, "13700137000",
+                                     address="海淀区中关村大街1号")])
+    repairs = write_csv(root / "DMS" / "D11001" / "repairs.csv", DMS_REPAIR_HEADER, [
+        ["D11001", "R100", vin(1), "2025-05-10", 12000, "保养", "首保", "机油", 680, "王师傅",
+         "赵顾问"],
+        ["D11002", "R200", vin(1), "2025-09-01", 18000, "维修", "更换刹车片", "刹车片", 1500,
+         "钱师傅", "孙顾问"],
+    ])
+    batch.run([("FIN", fin), ("DMS", d1), ("DMS", d2), ("DMS", repairs)],
+              today=dt.date(2026, 11, 1))
+    return {"zhang": Customer.objects.get(id_number=ZHANG_ID).id,
+            "li": Customer.objects.get(id_number=LI_ID).id}

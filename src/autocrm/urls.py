@@ -1,16 +1,20 @@
 """URL assembly only."""
 
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
 from autocrm.api import api
 from autocrm.core.views import home
 
-admin.site.site_header = "autocrm 客户数据平台"
-admin.site.site_title = "autocrm"
-
 urlpatterns = [
     path("", home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("customers/", include("autocrm.customers.urls")),
+    path("ops/", include("autocrm.sources.urls")),
+    path("audit/", include("autocrm.core.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

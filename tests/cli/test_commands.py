@@ -76,9 +76,15 @@ def test_demo_prints_sources_rejections_customers_and_match_quality(
         tmp_path: Path, fresh_db: dict[str, str]) -> None:
     env = _env(fresh_db, tmp_path / "home")
     done = _cli(env, tmp_path, "demo", "--customers", "200", "--no-serve", "--data",
-                str(tmp_path / "data"))
+                str(tmp_path / "data"), "--password", "Demo-pass-1")
     assert done.returncode == 0, done.stderr
     out = done.stdout
+    users = {r[0]: r[1:] for r in _table_rows(out) if len(r) == 4}
+    assert users["cc_agent"][:2] == ["呼叫中心", "呼叫中心坐席"]
+    assert users["it_admin"][:2] == ["信息技术部", "IT 管理员"]
+    assert "所有演示用户的密码 password of every demo user: Demo-pass-1" in out
+    dealers = scalar(env, "SELECT COUNT(*) FROM dealers_dealer")
+    assert scalar(env, "SELECT COUNT(*) FROM accounts_membership") == 7 + 3 * dealers
     assert (tmp_path / "data" / "truth" / "records.parquet").is_file()
     rows = _table_rows(out)
     per_source = {r[0]: r for r in rows if len(r) == 5}

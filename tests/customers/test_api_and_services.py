@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from autocrm.accounts.actor import SYSTEM
 from autocrm.core.models import AuditEntry
 from autocrm.customers import selectors, services
 from autocrm.customers.models import Customer, HeldChange
@@ -20,6 +21,7 @@ from tests.factories import (
     FIN_HEADER,
     dms_customer_row,
     fin_row,
+    make_user,
     ric,
     vin,
     write_csv,
@@ -42,7 +44,9 @@ def loaded(tmp_path: Path) -> Path:
 
 def test_api_returns_the_360_view_with_lineage(loaded: Path) -> None:
     c = Customer.objects.get(id_number=ZHANG)
-    body = Client().get(f"/api/customers/{c.id}").json()
+    client = Client()
+    client.force_login(make_user("fi_specialist"))
+    body = client.get(f"/api/customers/{c.id}").json()
     assert body["unified_id"] == ZHANG
     name = body["profile"]["name"]
     assert (name["value"], name["source"], name["file"], name["row"], name["rule"]) == (
@@ -53,17 +57,19 @@ def test_api_returns_the_360_view_with_lineage(loaded: Path) -> None:
 
 
 def test_api_unknown_customer_is_404_with_code() -> None:
-    resp = Client().get("/api/customers/999999")
+    client = Client()
+    client.force_login(make_user("fi_specialist"))
+    resp = client.get("/api/customers/999999")
     assert resp.status_code == 404
     assert resp.json()["code"] == "not_found"
 
 
 def test_find_by_phone_vin_and_name(loaded: Path) -> None:
     c = Customer.objects.get(id_number=LI)
-    assert [x.id for x in selectors.find_customers("13700137000")] == [c.id]
-    assert [x.id for x in selectors.find_customers(vin(2))] == [c.id]
-    assert [x.id for x in selectors.find_customers("李娜")] == [c.id]
-    assert [x.id for x in selectors.find_customers(LI)] == [c.id]
+    assert [x.id for x in selectors.find_customers("13700137000", SYSTEM)] == [c.id]
+    assert [x.id for x in selectors.find_customers(vin(2), SYSTEM)] == [c.id]
+    assert [x.id for x in selectors.find_customers("李娜", SYSTEM)] == [c.id]
+    assert [x.id for x in selectors.find_customers(LI, SYSTEM)] == [c.id]
 
 
 def test_approving_a_held_change_applies_it(loaded: Path) -> None:

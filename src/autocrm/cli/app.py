@@ -58,10 +58,11 @@ def customer_show(
 ) -> None:
     """Show the 360° record of a customer."""
     setup()
+    from autocrm.accounts.actor import SYSTEM
     from autocrm.cli.report import print_customer
-    from autocrm.customers import selectors
+    from autocrm.customers import selectors, services
 
-    found = selectors.find_customers(key)
+    found = selectors.find_customers(key, SYSTEM)
     if not found:
         console.print(f"[red]未找到客户 {key} (no customer found)[/red]")
         raise typer.Exit(code=1)
@@ -70,7 +71,7 @@ def customer_show(
             console.print(f"{c.id}\t{c.unified_id}\t{c.name}\t{c.phone}\t{c.city}")
         console.print(f"找到 {len(found)} 位客户，请用客户编号查看 (several matches)")
         return
-    view = selectors.customer_360(found[0].id)
+    view = services.view_customer(found[0].id, SYSTEM, channel="cli")
     if as_json:
         typer.echo(json.dumps(view, ensure_ascii=False, indent=2, default=str))
     else:
@@ -122,13 +123,13 @@ def demo(
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="serve after")] = True,
     port: Annotated[int, typer.Option(help="port on localhost")] = 8000,
     data: Annotated[Path | None, typer.Option(help="where to write source files")] = None,
-    password: Annotated[str | None, typer.Option(help="password of the demo steward")] = None,
+    password: Annotated[str | None, typer.Option(help="password of every demo user")] = None,
 ) -> None:
     """Generate multi-source data, unify it into the store, print a summary, serve the app."""
     setup()
-    from autocrm.cli.demo import ensure_steward, run_demo, serve_app
+    from autocrm.cli.demo import ensure_users, run_demo, serve_app
 
     run_demo(console, customers=customers, seed=seed, data=data)
-    ensure_steward(console, password)
+    ensure_users(console, password)
     if serve_after:
         serve_app("127.0.0.1", port)

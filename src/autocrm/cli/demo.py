@@ -46,22 +46,28 @@ def run_demo(console: Console, *, customers: int, seed: int, data: Path | None) 
     print_summary(console, root / "truth", time.perf_counter() - started)
 
 
-def ensure_steward(console: Console, password: str | None) -> None:
-    """Create the demo's data-steward login (a superuser) once; print its password."""
+def ensure_users(console: Console, password: str | None) -> None:
+    """Create the demo users (one per role and dealer) and print who is who, once."""
     import secrets
 
-    from django.contrib.auth import get_user_model
+    from rich.table import Table
 
-    users = get_user_model()
-    if users.objects.filter(username="steward").exists() and not password:
-        console.print("数据管理员登录 steward login: steward (已存在 / exists)")
-        return
+    from autocrm.accounts.demo import create_demo_users
+
     password = password or secrets.token_urlsafe(9)
-    user, _ = users.objects.get_or_create(username="steward")
-    user.is_staff = user.is_superuser = True
-    user.set_password(password)
-    user.save()
-    console.print(f"数据管理员登录 steward login: steward / {escape(password)}  (/admin/)")
+    users = create_demo_users(password)
+    table = Table(title="演示用户 demo users", show_lines=False)
+    for column in ("用户名 username", "部门 department", "角色 role", "经销商 dealer"):
+        table.add_column(column)
+    hq = [u for u in users if not u.dealer]
+    dealer_users = [u for u in users if u.dealer]
+    for u in hq + dealer_users[:6]:
+        table.add_row(u.username, u.department, u.role, u.dealer)
+    console.print(table)
+    if len(dealer_users) > 6:
+        console.print(f"… 另有 {len(dealer_users) - 6} 个经销商用户，命名为 <经销商代码>_manager / "
+                      "_sales / _service (more dealer users, named the same way)")
+    console.print(f"所有演示用户的密码 password of every demo user: {escape(password)}")
 
 
 def serve_app(host: str, port: int, workers: int = 2) -> None:

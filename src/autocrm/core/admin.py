@@ -3,17 +3,17 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from autocrm.accounts.admin_site import RightAdmin
 from autocrm.core.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RightAdmin):
+    right = "audit"
     list_display = ("at", "actor", "action", "object_type", "object_id", "customer_id")
     list_filter = ("action", "object_type")
     search_fields = ("=customer_id", "=object_id")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -2,37 +2,79 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
+from autocrm.accounts.admin_site import RightAdmin, masked
 from autocrm.core.errors import AppError
 from autocrm.customers import services
 from autocrm.customers.models import Customer, HeldChange
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
-    list_display = ("id", "unified_id", "name", "phone", "city", "key_type", "record_count")
+class CustomerAdmin(RightAdmin):
+    """Golden customers, personal data masked as on the 360° page (reveal happens there)."""
+
+    right = "steward"
+    list_display = ("id", "masked_unified_id", "name", "masked_phone", "city", "key_type",
+                    "record_count")
     search_fields = ("=unified_id", "=phone", "name")
     list_filter = ("key_type", "kind")
     show_full_result_count = False
-    readonly_fields = [f.name for f in Customer._meta.fields]
+    fields = readonly_fields = (
+        "id", "page", "masked_unified_id", "key_type", "kind", "name", "masked_id_number",
+        "gender", "masked_birth_date", "masked_phone", "province", "city", "occupation",
+        "employer", "interests", "record_count", "created_at", "updated_at")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    def _masked(self, obj: Customer, field: str) -> Any:
+        return masked(field, getattr(obj, field))
+
+    @admin.display(description="统一客户标识")
+    def masked_unified_id(self, obj: Customer) -> Any:
+        return obj.unified_id if obj.key_type != "ric" else self._masked(obj, "unified_id")
+
+    @admin.display(description="证件号码")
+    def masked_id_number(self, obj: Customer) -> Any:
+        return self._masked(obj, "id_number")
+
+    @admin.display(description="出生日期")
+    def masked_birth_date(self, obj: Customer) -> Any:
+        return self._masked(obj, "birth_date")
+
+    @admin.display(description="手机")
+    def masked_phone(self, obj: Customer) -> Any:
+        return self._masked(obj, "phone")
+
+    @admin.display(description="360° 页面")
+    def page(self, obj: Customer) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("customer-detail", args=[obj.id]),
+                           "打开客户 360° 页面 (open the 360° page)")
+
 
 
 @admin.register(HeldChange)
-class HeldChangeAdmin(admin.ModelAdmin):
-    list_display = ("id", "customer", "field", "current_value", "proposed_value", "reason",
-                    "status", "created_at", "decided_by")
+class HeldChangeAdmin(RightAdmin):
+    right = "steward"
+    list_display = ("id", "customer", "field", "current", "proposed", "reason", "status",
+                    "created_at", "decided_by")
     list_filter = ("status", "field")
-    readonly_fields = [f.name for f in HeldChange._meta.fields]
+    fields = readonly_fields = ("customer", "field", "current", "proposed", "record_id", "load",
+                                "reason", "status", "decided_by", "decided_at", "created_at")
+
+    @admin.display(description="当前值")
+    def current(self, obj: HeldChange) -> Any:
+        return masked(obj.field, obj.current_value)
+
+    @admin.display(description="新值")
+    def proposed(self, obj: HeldChange) -> Any:
+        return masked(obj.field, obj.proposed_value)
     actions = ["approve", "reject"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[HeldChange], approve: bool) -> None:
         done = 0

@@ -32,7 +32,7 @@ class Customer(models.Model):
     unified_id = models.CharField("统一客户标识", max_length=32, unique=True)
     key_type = models.CharField(max_length=8, choices=KeyType.choices)
     kind = models.CharField("类型", max_length=8, default="person")
-    name = models.CharField("姓名", max_length=128, blank=True)
+    name = models.CharField("姓名", max_length=128, blank=True, db_index=True)
     name_pinyin = models.CharField(max_length=256, blank=True, db_index=True)
     id_number = models.CharField("证件号码", max_length=18, blank=True, db_index=True)
     gender = models.CharField("性别", max_length=1, blank=True)
@@ -58,7 +58,7 @@ class Customer(models.Model):
         verbose_name_plural = "客户"
 
     def __str__(self) -> str:
-        return f"{self.unified_id} {self.name}"
+        return f"#{self.id} {self.name}"
 
 
 class CustomerDealer(models.Model):

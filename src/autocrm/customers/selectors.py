@@ -1,46 +1,62 @@
-"""Reads of customers: find by any key (the 360° view is in view360.py)."""
+"""Reads of customers, scoped by the acting user: the one place that decides who sees whom."""
 
 from __future__ import annotations
 
 import re
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from autocrm.accounts.actor import Actor
 from autocrm.core.errors import NotFound
-from autocrm.customers.models import Customer
-from autocrm.customers.view360 import customer_360
+from autocrm.customers.models import Customer, CustomerDealer
 from autocrm.sources.models import IdentityKey
 from autocrm.vehicles.models import Ownership
 
 VIN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 PHONE = re.compile(r"^1[3-9]\d{9}$")
+INITIALS = re.compile(r"^[a-z]{2,6}$")
+ID_NUMBER = re.compile(r"^[0-9A-Z]{15,18}$")
 
 
-def find_customers(key: str, limit: int = 20) -> list[Customer]:
-    """Find customers by internal id, unified id, phone, VIN, plate or name."""
-    key = key.strip().upper() if key.strip().isascii() else key.strip()
+def visible(actor: Actor) -> QuerySet[Customer]:
+    """Return the customers the actor may reach; a dealer's user only their dealer's."""
+    actor.require("profile")
+    rows = Customer.objects.all()
+    if actor.dealer_side:
+        related = CustomerDealer.objects.filter(dealer_code=actor.dealer_code or "")
+        rows = rows.filter(id__in=related.values("customer_id"))
+    return rows
+
+
+def get_customer(customer_id: int, actor: Actor) -> Customer:
+    """Return one customer the actor may reach, or raise NotFound (never 403: no leak)."""
+    found = visible(actor).filter(id=customer_id).first()
+    if found is None:
+        raise NotFound(f"客户 {customer_id} 不存在 (customer not found)")
+    return found
+
+
+def _matching(key: str) -> Q:
+    """Return the condition for a search key, chosen by what the key looks like."""
     if key.isdigit() and len(key) < 11:
-        return list(Customer.objects.filter(id=int(key)))
+        return Q(id=int(key))
     if PHONE.match(key):
-        ids = IdentityKey.objects.filter(kind="phone", value=key).values("customer_id")
-        return list(Customer.objects.filter(Q(phone=key) | Q(id__in=ids))[:limit])
+        keyed = IdentityKey.objects.filter(kind="phone", value=key).values("customer_id")
+        return Q(phone=key) | Q(id__in=keyed)
     if VIN.match(key):
-        owners = Ownership.objects.filter(vehicle__vin=key).values("customer_id")
-        return list(Customer.objects.filter(id__in=owners)[:limit])
-    exact = Customer.objects.filter(Q(unified_id=key) | Q(id_number=key))
-    if exact.exists():
-        return list(exact[:limit])
+        return Q(id__in=Ownership.objects.filter(vehicle__vin=key).values("customer_id"))
+    if ID_NUMBER.match(key):
+        return Q(unified_id=key) | Q(id_number=key)
+    if INITIALS.match(key.lower()):
+        return Q(name_pinyin__startswith=key.lower())
     plates = Ownership.objects.filter(vehicle__plate=key).values("customer_id")
-    found = list(Customer.objects.filter(Q(id__in=plates) | Q(name=key))[:limit])
-    return found or list(Customer.objects.filter(name__startswith=key)[:limit])
+    return Q(id__in=plates) | Q(name__startswith=key)
 
 
-def get_customer(customer_id: int) -> Customer:
-    """Return one customer or raise NotFound."""
-    try:
-        return Customer.objects.get(id=customer_id)
-    except Customer.DoesNotExist:
-        raise NotFound(f"客户 {customer_id} 不存在 (customer not found)") from None
-
-
-__all__ = ["customer_360", "find_customers", "get_customer"]
+def find_customers(key: str, actor: Actor, limit: int = 20) -> list[Customer]:
+    """Find reachable customers by id, unified id, ID, phone, VIN, plate, name or initials."""
+    key = key.strip()
+    if not key:
+        return []
+    key = key.upper() if key.isascii() and not INITIALS.match(key) else key
+    return list(visible(actor).filter(_matching(key)).order_by("name", "id")[:limit])

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from autocrm.accounts.actor import Actor
+from autocrm.accounts.rights import Level
 from autocrm.core import audit, bulk
-from autocrm.core.errors import AppError, NotFound
-from autocrm.customers import golden
+from autocrm.core.errors import AppError, Forbidden, InputError, NotFound
+from autocrm.customers import golden, privacy, selectors, view360
 from autocrm.customers.models import Customer, HeldChange
 from autocrm.pipeline import store
 from autocrm.sources.models import SourceRecord
@@ -92,3 +97,31 @@ def move_records(record_ids: list[int], customer_id: int) -> list[str]:
             )
     vins = SourceRecord.objects.filter(id__in=record_ids, vin__isnull=False)
     return sorted({vin for vin in vins.values_list("vin", flat=True) if vin is not None})
+
+
+def view_customer(customer_id: int, actor: Actor, channel: str = "web") -> dict[str, Any]:
+    """Return the 360° view as the actor may see it, and log the access."""
+    selectors.get_customer(customer_id, actor)
+    view = privacy.redact(view360.customer_360(customer_id), actor)
+    audit.record("view", "customer", customer_id, actor=actor.user, customer_id=customer_id,
+                 channel=channel)
+    return view
+
+
+def reveal(customer_id: int, field: str, reason: str, actor: Actor) -> Any:
+    """Return one personal-data value in full, for a role allowed to reveal it; log the reason."""
+    selectors.get_customer(customer_id, actor)
+    level = actor.field_level(field)
+    if level is None:
+        raise InputError(f"字段 {field} 不是个人信息 (not a personal-data field)")
+    if level not in (Level.REVEAL, Level.FULL):
+        raise Forbidden(f"您的角色不能查看完整的 {field} (your role may not reveal {field})")
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise InputError("请填写查看原因 (a reason is required)", code="reason_required")
+    value = Customer.objects.values_list(field, flat=True).get(id=customer_id)
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    audit.record("reveal", "customer", customer_id, actor=actor.user, customer_id=customer_id,
+                 field=field, reason=reason)
+    return value

@@ -17,8 +17,8 @@ CUSTOMER_SQL = (
     + ", ".join(PROFILE_FIELDS) + " FROM customers_customer WHERE id = %s"
 )
 RECORDS_SQL = (
-    "SELECT r.id, r.load_id, r.source, r.row_no, r.event_date, r.data, r.held_fields, "
-    "l.file_name, l.started_at FROM sources_sourcerecord r "
+    "SELECT r.id, r.load_id, r.source, r.dealer_code, r.row_no, r.event_date, r.data, "
+    "r.held_fields, l.file_name, l.started_at FROM sources_sourcerecord r "
     "JOIN sources_load l ON l.id = r.load_id WHERE {} ORDER BY r.id"
 )
 VEHICLES_SQL = (
@@ -95,6 +95,7 @@ def _profile(customer: dict[str, Any], recs: dict[int, dict[str, Any]]) -> dict[
                 "file": rec["file_name"] if rec else None, "row": rec["row_no"] if rec else None,
                 "observed": _iso(rec["event_date"]) if rec else None,
                 "loaded_at": _iso(rec["started_at"]) if rec else None,
+                "dealer_code": rec["dealer_code"] if rec else None,
             }
     return out
 
@@ -109,7 +110,7 @@ def _candidates(recs: dict[int, dict[str, Any]]) -> dict[str, list[dict[str, Any
             out.setdefault(field, []).append({
                 "value": value, "source": r["source"], "record": r["id"], "load": r["load_id"],
                 "file": r["file_name"], "row": r["row_no"], "observed": _iso(r["event_date"]),
-                "held": field in r["held_fields"],
+                "held": field in r["held_fields"], "dealer_code": r["dealer_code"],
             })
     return out
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from autocrm.accounts.admin_site import RightAdmin, masked
+from autocrm.accounts.rights import PII_FIELDS
 from autocrm.core.errors import AppError
 from autocrm.identity import services
 from autocrm.identity.models import MatchEvidence, MergeProposal
@@ -13,14 +17,13 @@ from autocrm.sources.models import SourceRecord
 
 
 @admin.register(MergeProposal)
-class MergeProposalAdmin(admin.ModelAdmin):
+class MergeProposalAdmin(RightAdmin):
+    right = "steward"
     list_display = ("id", "customer_a", "customer_b", "rule", "score", "status", "decided_by")
     list_filter = ("status", "rule")
     readonly_fields = [f.name for f in MergeProposal._meta.fields]
     actions = ["merge", "reject"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
     def _decide(self, request: HttpRequest, qs: QuerySet[MergeProposal], approve: bool) -> None:
         for p in qs:
@@ -39,7 +42,8 @@ class MergeProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(MatchEvidence)
-class MatchEvidenceAdmin(admin.ModelAdmin):
+class MatchEvidenceAdmin(RightAdmin):
+    right = "steward"
     list_display = ("customer_id", "left_record", "right_record", "rule", "score", "load")
     list_filter = ("rule",)
     search_fields = ("=customer_id",)
@@ -47,17 +51,21 @@ class MatchEvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(SourceRecord)
-class SourceRecordAdmin(admin.ModelAdmin):
+class SourceRecordAdmin(RightAdmin):
+    right = "steward"
     list_display = ("id", "customer_id", "source", "feed", "record_key", "row_no", "load",
                     "current", "held_fields")
     list_filter = ("source", "feed", "current")
     search_fields = ("=customer_id", "=record_key", "=vin")
     show_full_result_count = False
-    readonly_fields = [f.name for f in SourceRecord._meta.fields]
+    fields = readonly_fields = tuple(
+        "masked_data" if f.name == "data" else f.name for f in SourceRecord._meta.fields)
+
+    @admin.display(description="数据 (个人信息按角色脱敏)")
+    def masked_data(self, obj: SourceRecord) -> dict[str, Any]:
+        return {k: masked(k, v) if k in PII_FIELDS else v for k, v in (obj.data or {}).items()}
     actions = ["split_off"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
     @admin.action(description="拆分为新客户 (unmerge selected records)")
     def split_off(self, request: HttpRequest, queryset: QuerySet[SourceRecord]) -> None:

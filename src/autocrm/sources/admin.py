@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
+from autocrm.accounts.admin_site import RightAdmin
 from autocrm.sources.models import InterfaceNotice, Load
 
 
 @admin.register(Load)
-class LoadAdmin(admin.ModelAdmin):
+class LoadAdmin(RightAdmin):
+    right = "dataops"
     list_display = ("id", "source", "feed", "file_name", "dealer_code", "status", "rows_read",
                     "rows_loaded", "rows_rejected", "rows_with_issues", "started_at")
     list_filter = ("status", "source", "feed")
@@ -15,7 +17,8 @@ class LoadAdmin(admin.ModelAdmin):
 
 
 @admin.register(InterfaceNotice)
-class InterfaceNoticeAdmin(admin.ModelAdmin):
+class InterfaceNoticeAdmin(RightAdmin):
+    right = "dataops"
     list_display = ("id", "source", "feed", "file_name", "added", "missing", "renamed",
                     "created_at", "acknowledged_at")
     list_filter = ("source", "feed")

@@ -1,0 +1,21 @@
+"""Names shown for customer fields, dealer relations and timeline kinds (translated)."""
+
+from django.utils.translation import gettext_lazy as _
+
+FIELDS = {
+    "name": _("Name"), "id_number": _("ID number"), "gender": _("Gender"),
+    "birth_date": _("Birthday"), "phone": _("Mobile"), "province": _("Province"),
+    "city": _("City"), "address": _("Address"), "occupation": _("Occupation"),
+    "employer": _("Employer"), "interests": _("Interests"),
+    "contact_person": _("Contact person"), "relatives": _("Relatives"),
+}
+RELATIONS = {"bought": _("bought here"), "dms": _("in the dealer's records"),
+             "club": _("club member here"), "serviced": _("serviced here")}
+KINDS = {
+    "call": _("Call"), "complaint": _("Complaint"), "roadside": _("Roadside assistance"),
+    "member": _("Club"), "customer": _("Dealer record"), "contract": _("Finance contract"),
+    "invoice": _("Invoice"), "survey": _("Survey"), "registration": _("Registration"),
+    "event_signup": _("Event sign-up"), "post": _("Forum post"), "repair": _("Repair"),
+}
+RULES = {"priority": _("source priority"), "recency": _("most recent"),
+         "sole": _("all sources agree"), "derived": _("derived from the ID number")}

@@ -1,0 +1,179 @@
+"""Who reaches which customer, and what they see of it: the permission matrix (P1, P2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from autocrm.core.models import AuditEntry
+from tests.factories import ZHANG_ID, load_two_dealers, make_user
+
+pytestmark = pytest.mark.django_db
+REASON = {"field": "phone", "reason": "客户来电回访"}
+
+
+@pytest.fixture
+def ids(tmp_path: Path) -> dict[str, int]:
+    return load_two_dealers(tmp_path)
+
+
+def client_for(role: str | None, dealer: str | None = None) -> Client:
+    client = Client()
+    if role:
+        client.force_login(make_user(role, dealer))
+    return client
+
+
+ENDPOINTS: dict[str, tuple[str, str, Any]] = {
+    "api search": ("get", "/api/customers/search?q=张伟", None),
+    "api detail": ("get", "/api/customers/{zhang}", None),
+    "api reveal": ("post", "/api/customers/{zhang}/reveal", REASON),
+    "page search": ("get", "/customers/search/?q=张伟", None),
+    "page detail": ("get", "/customers/{zhang}/", None),
+    "page reveal": ("post", "/customers/{zhang}/reveal/phone/", {"reason": "客户来电回访"}),
+}
+# who: (role, dealer); expected status per endpoint, in ENDPOINTS order.
+MATRIX = {
+    "anonymous": ((None, None), (401, 401, 401, 302, 302, 302)),
+    "other dealer": (("dealer_sales", "D11003"), (200, 404, 404, 200, 404, 404)),
+    "lacking right": (("it_admin", None), (403, 403, 403, 403, 403, 403)),
+    "allowed": (("dealer_sales", "D11001"), (200, 200, 200, 200, 200, 200)),
+}
+
+
+def call(client: Client, endpoint: str, ids: dict[str, int]) -> Any:
+    method, url, body = ENDPOINTS[endpoint]
+    url = url.format(**ids)
+    if method == "get":
+        return client.get(url)
+    if url.startswith("/api/"):
+        return client.post(url, body, content_type="application/json")
+    return client.post(url, body)
+
+
+@pytest.mark.parametrize("who", list(MATRIX))
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+def test_permission_matrix(ids: dict[str, int], who: str, endpoint: str) -> None:
+    (role, dealer), statuses = MATRIX[who]
+    expected = statuses[list(ENDPOINTS).index(endpoint)]
+    client = client_for(role, dealer)
+    before = AuditEntry.objects.filter(action__in=["reveal", "view"]).count()
+    resp = call(client, endpoint, ids)
+    assert resp.status_code == expected
+    after = AuditEntry.objects.filter(action__in=["reveal", "view"]).count()
+    if expected >= 300:
+        assert after == before, "a denied call must change nothing"
+    if expected == 302:
+        assert resp["Location"].startswith("/accounts/login/?next=")
+    if endpoint.endswith("search") and expected == 200:
+        found = ([h["id"] for h in resp.json()] if endpoint.startswith("api") else
+                 [i for i in ids.values() if f'data-customer="{i}"' in resp.content.decode()])
+        assert found == ([ids["zhang"]] if who == "allowed" else [])
+
+
+def test_denied_api_answers_carry_a_code(ids: dict[str, int]) -> None:
+    other = client_for("dealer_sales", "D11003").get(f"/api/customers/{ids['zhang']}").json()
+    assert other["code"] == "not_found"
+    it = client_for("it_admin").get(f"/api/customers/{ids['zhang']}").json()
+    assert it["code"] == "forbidden"
+
+
+def test_dealer_salesperson_sees_masked_personal_data_and_only_their_store(
+        ids: dict[str, int]) -> None:
+    view = client_for("dealer_sales", "D11001").get(f"/api/customers/{ids['zhang']}").json()
+    p = view["profile"]
+    assert (p["phone"]["value"], p["phone"]["masked"], p["phone"]["revealable"]) == (
+        "138****8000", True, True)
+    assert (p["id_number"]["value"], p["id_number"]["revealable"]) == (
+        ZHANG_ID[:6] + "********" + ZHANG_ID[-4:], False)
+    assert p["birth_date"]["value"] == "1985-**-**"
+    assert p["name"] == {**p["name"], "value": "张伟", "masked": False}
+    assert view["unified_id"] == p["id_number"]["value"]
+    assert [(d["code"], d["relation"]) for d in view["dealers"]] == [
+        ("D11001", "dms"), ("D11001", "serviced")]
+    assert view["vehicles"][0]["repairs"] == []  # no repair right
+    assert view["vehicles"][0]["insurance_end"] is None  # no finance right
+    assert view["timeline"] == []  # the contract needs finance, repairs need repair
+    assert view["held_changes"] == []
+
+
+def test_a_dealer_that_serviced_the_car_reaches_its_owner(ids: dict[str, int]) -> None:
+    client = client_for("dealer_sales", "D11002")
+    assert client.get(f"/api/customers/{ids['zhang']}").status_code == 200
+    hits = client.get("/api/customers/search", {"q": "张"}).json()
+    assert sorted(h["name"] for h in hits) == ["张伟"]
+
+
+def test_service_advisor_sees_other_dealers_repairs_without_their_names(
+        ids: dict[str, int]) -> None:
+    view = client_for("dealer_service", "D11001").get(f"/api/customers/{ids['zhang']}").json()
+    repairs = [(r["order_no"], r["dealer_code"], r["technician"])
+               for r in view["vehicles"][0]["repairs"]]
+    assert repairs == [("R200", "其他经销商", ""), ("R100", "D11001", "王师傅")]
+
+
+def test_call_centre_sees_the_mobile_in_full_and_the_id_masked(ids: dict[str, int]) -> None:
+    view = client_for("cc_agent").get(f"/api/customers/{ids['zhang']}").json()
+    assert view["profile"]["phone"]["value"] == "13800138000"
+    assert view["profile"]["id_number"]["masked"] is True
+    assert [(d["code"], d["relation"]) for d in view["dealers"]] == [
+        ("D11001", "dms"), ("D11001", "serviced"), ("D11002", "serviced")]
+    assert [i["kind"] for i in view["timeline"]] == ["repair", "repair"]
+
+
+def test_finance_sees_identity_and_contracts(ids: dict[str, int]) -> None:
+    view = client_for("fi_specialist").get(f"/api/customers/{ids['zhang']}").json()
+    assert view["profile"]["id_number"]["value"] == ZHANG_ID
+    assert view["vehicles"][0]["insurance_end"] == "2025-02-28"
+    assert "contract" in {i["kind"] for i in view["timeline"]}
+
+
+def test_marketing_does_not_see_identity_at_all(ids: dict[str, int]) -> None:
+    view = client_for("marketing").get(f"/api/customers/{ids['zhang']}").json()
+    assert (view["profile"]["id_number"]["value"], view["profile"]["id_number"]["masked"]) == (
+        None, True)
+    assert "id_number" not in view["candidates"]
+
+
+def test_reveal_is_logged_with_the_reason(ids: dict[str, int]) -> None:
+    client = client_for("dealer_sales", "D11001")
+    resp = client.post(f"/api/customers/{ids['zhang']}/reveal", REASON,
+                       content_type="application/json")
+    assert resp.json() == {"field": "phone", "value": "13800138000"}
+    entry = AuditEntry.objects.get(action="reveal")
+    assert (entry.actor.username, entry.customer_id, entry.detail) == (
+        "dealer_sales-d11001", ids["zhang"], {"field": "phone", "reason": "客户来电回访"})
+
+
+@pytest.mark.parametrize(("body", "status", "code"), [
+    ({"field": "phone", "reason": " "}, 400, "reason_required"),
+    ({"field": "id_number", "reason": "核实身份"}, 403, "forbidden"),
+    ({"field": "city", "reason": "核实身份"}, 400, "bad_input"),
+])
+def test_reveal_refusals_change_nothing(ids: dict[str, int], body: dict, status: int,
+                                        code: str) -> None:
+    client = client_for("dealer_sales", "D11001")
+    resp = client.post(f"/api/customers/{ids['zhang']}/reveal", body,
+                       content_type="application/json")
+    assert (resp.status_code, resp.json()["code"]) == (status, code)
+    assert not AuditEntry.objects.filter(action="reveal").exists()
+
+
+def test_every_view_of_a_customer_is_logged(ids: dict[str, int]) -> None:
+    client_for("cc_agent").get(f"/customers/{ids['zhang']}/")
+    entry = AuditEntry.objects.get(action="view")
+    assert (entry.customer_id, entry.detail) == (ids["zhang"], {"channel": "web"})
+
+
+def test_search_by_initials_phone_vin_and_id_number_is_scoped(ids: dict[str, int]) -> None:
+    from tests.factories import vin
+
+    client = client_for("dealer_sales", "D11001")
+    for q in ("zw", "ZW", "13800138000", vin(1), ZHANG_ID, "张"):
+        hits = client.get("/api/customers/search", {"q": q}).json()
+        assert [h["id"] for h in hits] == [ids["zhang"]], q
+        assert hits[0]["phone"] == "138****8000"
+    assert client.get("/api/customers/search", {"q": "13700137000"}).json() == []
