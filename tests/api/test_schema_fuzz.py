@@ -1,0 +1,40 @@
+"""The OpenAPI schema fuzzed with schemathesis against the live server: never a 5xx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from schemathesis.checks import not_a_server_error
+
+from tests.factories import load_two_dealers, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _token(live_server: Any, role: str, dealer: str | None) -> str:
+    from autocrm.accounts import services
+
+    return services.issue_token(make_user(role, dealer))
+
+
+@pytest.fixture(params=[("crm_manager", None), ("dealer_sales", "D11001")],
+                ids=["hq", "dealer"])
+def api_schema(request: pytest.FixtureRequest, live_server: Any, tmp_path: Path) -> Any:
+    load_two_dealers(tmp_path)
+    token = _token(live_server, *request.param)
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/openapi.json")
+    schema.config.update(base_url=live_server.url,
+                         headers={"Authorization": f"Bearer {token}"})
+    schema.config.generation.update(max_examples=20)
+    return schema
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+def test_no_server_errors(case: Any) -> None:
+    case.call_and_validate(checks=[not_a_server_error])
