@@ -1,0 +1,128 @@
+"""Fill the zh-Hans catalogue from a plain table and compile it (run after makemessages).
+
+    AUTOCRM_HOME=/tmp/x DJANGO_SETTINGS_MODULE=autocrm.settings \
+        .venv/bin/django-admin makemessages -l zh_Hans --ignore 'static/*'   (in src/autocrm)
+    .venv/bin/python scripts/zh_hans.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import polib
+
+PO = Path(__file__).resolve().parent.parent / "src/autocrm/locale/zh_Hans/LC_MESSAGES/django.po"
+
+ZH = {
+    "code": "代码", "name": "名称", "English name": "英文名称", "dealer side": "经销商侧",
+    "department": "部门", "departments": "部门",
+    "contact details (mobile, address)": "联系方式（手机、地址）",
+    "identity (ID number, birthday)": "身份信息（证件号、生日）",
+    "customer profile, vehicles, timeline": "客户档案、车辆、接触记录",
+    "finance and insurance": "金融保险", "repair history": "维修记录", "complaints": "投诉",
+    "exports": "导出", "steward actions": "数据管理操作", "data operations": "数据运营",
+    "user administration": "用户管理", "audit log": "审计日志", "role": "角色", "roles": "角色",
+    "membership": "任职", "memberships": "任职", "prefix": "前缀", "created": "创建时间",
+    "last used": "最近使用", "revoked": "已吊销", "API token": "API 令牌",
+    "API tokens": "API 令牌", "hidden": "隐藏", "masked": "脱敏",
+    "masked, may reveal with a reason": "脱敏，可说明原因后查看", "full": "完整",
+    "User": "用户", "Customer ID": "客户编号", "Action": "操作", "From": "从", "To": "至",
+    "Any action": "全部操作", "Rows loaded": "入库行数", "Rows rejected": "拒收行数",
+    "Previous": "上一页", "Page %(n)s of %(total)s": "第 %(n)s 页，共 %(total)s 页",
+    "Next": "下一页", "Audit log": "审计日志", "Filter": "筛选", "Export XLSX": "导出 XLSX",
+    "Time": "时间", "Object": "对象", "Customer": "客户", "Detail": "详情",
+    "No entry matches.": "没有符合条件的记录。", "Dashboard": "工作台",
+    "Welcome, %(name)s.": "欢迎，%(name)s。", "Your role": "您的角色", "none": "无",
+    "Ask your administrator to give you a role.": "请联系管理员为您分配角色。",
+    "Customers you can reach": "可访问客户", "Vehicles": "车辆", "Loads today": "今日加载",
+    "Rows rejected today": "今日拒收行数", "Held changes pending": "待审核变更",
+    "Unacknowledged interface notices": "未确认的接口变更",
+    "Rows loaded and rejected, last 14 days": "近 14 天入库与拒收行数",
+    "Rows loaded and rejected per day": "每日入库与拒收行数", "Latest loads": "最近加载",
+    "No load yet.": "尚无加载。", "All loads": "全部加载", "Name": "姓名", "ID number": "证件号码",
+    "Gender": "性别", "Birthday": "生日", "Mobile": "手机", "Province": "省份", "City": "城市",
+    "Address": "地址", "Occupation": "职业", "Employer": "工作单位", "Interests": "兴趣爱好",
+    "Contact person": "联系人", "Relatives": "亲属", "bought here": "在本店购车",
+    "in the dealer's records": "经销商档案", "club member here": "本店俱乐部会员",
+    "serviced here": "在本店维修保养", "Call": "来电", "Complaint": "投诉",
+    "Roadside assistance": "道路救援", "Club": "俱乐部", "Dealer record": "经销商档案",
+    "Finance contract": "金融合同", "Invoice": "发票", "Survey": "满意度调查",
+    "Registration": "注册", "Event sign-up": "活动报名", "Forum post": "论坛发帖",
+    "Repair": "维修保养", "source priority": "来源优先级", "most recent": "最近的值",
+    "all sources agree": "各来源一致", "derived from the ID number": "由身份证号推导",
+    "company": "企业", "No customer found.": "未找到客户。", "person": "个人",
+    "Unified ID": "统一客户标识", "Profile": "客户档案",
+    "Reason for viewing the full value (logged)": "查看完整信息的原因（将记入审计日志）",
+    "reveal": "查看", "load": "批次", "Source": "来源", "File": "文件", "row": "行",
+    "Load": "批次", "Observed": "数据日期", "Why it won": "采用原因", "Other values": "其他值",
+    "All mobiles": "全部手机", "owned now": "当前持有", "sold on": "已转让", "Owned": "持有期间",
+    "now": "至今", "Purchased": "购车日期", "Insurance until": "保险到期", "Date": "日期",
+    "Dealer": "经销商", "Type": "类型", "Mileage": "里程", "Work": "项目", "Amount": "金额",
+    "No vehicle known.": "暂无车辆。", "Contact timeline": "接触记录",
+    "No contact yet.": "暂无接触记录。", "Dealers": "经销商",
+    "No dealer relation.": "无经销商关系。",
+    "Changes held for review": "待审核的变更", "Review in the back office": "到后台审核",
+    "Search customers": "搜索客户", "Source / feed": "来源 / 数据类型", "Status": "状态",
+    "Read": "读取", "Loaded": "入库", "Rejected": "拒收", "With issues": "有问题",
+    "failed": "失败", "done": "完成", "Loads": "数据加载", "Interface notices": "接口变更通知",
+    "Dealer error reports": "经销商错误报告", "Added columns": "新增列",
+    "Missing columns": "缺少列", "Renamed": "改名列", "blocked the load": "已阻止加载",
+    "Open issues": "未解决问题", "All issues": "全部问题", "Report": "报告",
+    "Download XLSX": "下载 XLSX", "needs the export right": "需要导出权限",
+    "No dealer has sent a file yet.": "尚无经销商提交文件。", "Batch": "批次号",
+    "Started": "开始时间", "Finished": "结束时间", "Encoding": "编码", "Rows read": "读取行数",
+    "Rows with issues": "有问题行数", "Duplicate rows": "重复行数", "Error": "错误",
+    "Issues by rule": "按规则统计的问题", "Rule": "规则", "Issues": "问题数", "Outcome": "处理结果",
+    "Explanation": "说明", "How to fix": "如何修正", "row rejected": "整行拒收",
+    "value removed": "值已删除", "corrected": "已更正", "No issue in this load.": "本批次无问题。",
+    "Download the dealer's error report": "下载经销商错误报告", "Interface changes": "接口变更",
+    "All sources": "全部来源", "Any status": "全部状态",
+    "Files whose columns differ from their source's mapping.": "列与来源映射不一致的文件。",
+    "Changes": "变更", "Acknowledged": "已确认", "open": "待处理",
+    "No interface change.": "无接口变更。", "Django site admin": "autocrm 后台",
+    "Django administration": "autocrm 后台",
+    "autocrm customer data platform": "autocrm 客户数据平台",
+    "Name, initials, phone, ID number, VIN, plate": "姓名、拼音首字母、手机、证件号、车架号、车牌",
+    "Data operations": "数据运营", "Back office": "后台", "Log out": "退出",
+    "Back to the dashboard": "返回工作台", "Account locked": "账户已锁定", "Log in": "登录",
+    "Wrong username or password.": "用户名或密码错误。", "Username": "用户名", "Password": "密码",
+    "Too many failed logins. Try again in 15 minutes, or ask your administrator.":
+        "登录失败次数过多。请 15 分钟后再试，或联系管理员。",
+    "Your role has no figures to show here; use the menu above for the pages it opens.":
+        "您的角色在此没有可显示的数据；请使用上方菜单进入可访问的页面。",
+    "Every problem row a dealer sent, with how to fix it at the source; open issues are those "
+    "no later file has corrected.":
+        "经销商提交的每一条问题数据及其在源头的修正方法；未解决问题指尚未被后续文件更正的问题。",
+}
+PLURALS = {
+    "%(n)s entry": "%(n)s 条记录", "%(n)s source record": "%(n)s 条源记录",
+    "%(n)s owner": "%(n)s 位车主", "%(n)s load": "%(n)s 次加载", "%(n)s notice": "%(n)s 条通知",
+}
+
+
+def main() -> int:
+    """Fill every entry from the tables, compile the .mo; fail on any entry left untranslated."""
+    po = polib.pofile(str(PO))
+    missing = []
+    for entry in po:
+        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        if entry.msgid_plural:
+            if entry.msgid in PLURALS:
+                entry.msgstr_plural = {0: PLURALS[entry.msgid]}
+            else:
+                missing.append(entry.msgid)
+        elif entry.msgid in ZH:
+            entry.msgstr = ZH[entry.msgid]
+        else:
+            missing.append(entry.msgid)
+    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+    po.save()
+    po.save_as_mofile(str(PO.with_suffix(".mo")))
+    for msgid in missing:
+        print(f"untranslated: {msgid!r}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
