@@ -19,21 +19,29 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _customer_ids(env: dict[str, str], n: int) -> list[int]:
+def _customer_ids_and_token(env: dict[str, str], n: int) -> tuple[list[int], str]:
+    """Return `n` random customer ids and a bearer token of a call-centre agent."""
     code = (
         "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='autocrm.settings';django.setup();"
+        "from autocrm.accounts import services as s;"
         "from autocrm.customers.models import Customer as C;"
+        "print(s.issue_token(s.set_user('bench-agent', 'bench-Pass-1', 'cc_agent')));"
         "print(' '.join(map(str,C.objects.values_list('id',flat=True))))"
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True, cwd=ROOT)
-    ids = [int(x) for x in out.stdout.split()]
-    return random.Random(7).sample(ids, min(n, len(ids)))
+    token, ids_line = out.stdout.splitlines()[-2:]
+    ids = [int(x) for x in ids_line.split()]
+    return random.Random(7).sample(ids, min(n, len(ids))), token
 
 
 def measure(env: dict[str, str], n: int = 2000) -> dict[str, float]:
-    """Start the server, warm it, then time `n` sequential requests for random customers."""
-    ids = _customer_ids(env, n)
+    """Start the server, warm it, then time `n` sequential requests for random customers.
+
+    Each request is authenticated with a bearer token and writes its audit entry, as in use.
+    """
+    ids, token = _customer_ids_and_token(env, n)
+    headers = {"Authorization": f"Bearer {token}"}
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "autocrm.wsgi:application", "--bind",
@@ -49,12 +57,12 @@ def measure(env: dict[str, str], n: int = 2000) -> dict[str, float]:
                 time.sleep(0.2)
         conn = http.client.HTTPConnection("127.0.0.1", port)
         for cid in ids[:100]:
-            conn.request("GET", f"/api/customers/{cid}")
+            conn.request("GET", f"/api/customers/{cid}", headers=headers)
             conn.getresponse().read()
         times = []
         for cid in ids:
             t0 = time.perf_counter()
-            conn.request("GET", f"/api/customers/{cid}")
+            conn.request("GET", f"/api/customers/{cid}", headers=headers)
             resp = conn.getresponse()
             resp.read()
             times.append((time.perf_counter() - t0) * 1000)

@@ -38,14 +38,13 @@ def create_demo_users(password: str) -> list[DemoUser]:
     hashed = make_password(password)
     users = get_user_model().objects
     out = []
-    dealers = list(Dealer.objects.order_by("code"))
-    for role in Role.objects.select_related("department").order_by("department__is_dealer", "id"):
-        for dealer in dealers if role.department.is_dealer else [None]:
-            name = username(role, dealer)
-            user, _ = users.update_or_create(username=name, defaults={"password": hashed})
-            Membership.objects.update_or_create(user=user,
-                                                defaults={"role": role, "dealer": dealer})
-            out.append(DemoUser(name, role.department.name, role.name,
-                                dealer.name if dealer else ""))
+    roles = list(Role.objects.select_related("department").order_by("id"))
+    pairs = [(r, None) for r in roles if not r.department.is_dealer] + [
+        (r, d) for d in Dealer.objects.order_by("code") for r in roles if r.department.is_dealer]
+    for role, dealer in pairs:
+        name = username(role, dealer)
+        user, _ = users.update_or_create(username=name, defaults={"password": hashed})
+        Membership.objects.update_or_create(user=user, defaults={"role": role, "dealer": dealer})
+        out.append(DemoUser(name, role.department.name, role.name, dealer.name if dealer else ""))
     audit.record("demo_users", "user", "*", count=len(out))
     return out

@@ -19,3 +19,4 @@ KINDS = {
 }
 RULES = {"priority": _("source priority"), "recency": _("most recent"),
          "sole": _("all sources agree"), "derived": _("derived from the ID number")}
+GENDERS = {"M": _("male"), "F": _("female")}

@@ -23,6 +23,8 @@ def present_360(view: dict[str, Any]) -> dict[str, Any]:
     names = {code: s.name for code, s in sources().items()}
     view["fields"] = [
         {"name": f, "label": labels.FIELDS[f], **entry,
+         "display": labels.GENDERS.get(entry["value"], entry["value"]) if f == "gender" else (
+             entry["value"]),
          "rule_label": labels.RULES.get(entry.get("rule", ""), entry.get("rule", "")),
          "others": [c for c in view["candidates"].get(f, []) if c["value"] != entry["value"]]}
         for f, entry in view["profile"].items()

@@ -14,7 +14,7 @@ from autocrm.vehicles.models import Ownership
 
 VIN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 PHONE = re.compile(r"^1[3-9]\d{9}$")
-INITIALS = re.compile(r"^[a-z]{2,6}$")
+INITIALS = re.compile(r"^[a-z]{1,6}$")
 ID_NUMBER = re.compile(r"^[0-9A-Z]{15,18}$")
 
 
