@@ -27,12 +27,13 @@ class MergeProposal(models.Model):
         PENDING = "pending", "待审核"
         MERGED = "merged", "已合并"
         REJECTED = "rejected", "已驳回"
+        SPLIT = "split", "已拆分"  # a steward unmerged them: never propose them again
 
     customer_a = models.BigIntegerField("客户A")
     customer_b = models.BigIntegerField("客户B")
     rule = models.CharField(max_length=32)
     score = models.FloatField()
-    load = models.ForeignKey("sources.Load", on_delete=models.PROTECT)
+    load = models.ForeignKey("sources.Load", null=True, blank=True, on_delete=models.PROTECT)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
@@ -41,5 +42,6 @@ class MergeProposal(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        indexes = [models.Index(fields=["customer_a", "customer_b"])]
         verbose_name = "合并建议"
         verbose_name_plural = "合并建议"

@@ -70,6 +70,11 @@ def unmerge(customer_id: int, record_ids: list[int], actor: object = None) -> Cu
     customer_services.refresh_vehicles(vins)
     customer_services.rebuild([customer_id, new_id])
     _relink_dealers([customer_id, new_id])
+    MergeProposal.objects.create(
+        customer_a=customer_id, customer_b=new_id, rule="unmerge", score=0.0,
+        status=MergeProposal.Status.SPLIT, decided_at=timezone.now(),
+        decided_by=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[misc]
+    )
     audit.record("unmerge", "customer", customer_id, actor=actor, customer_id=customer_id,
                  new_customer=new_id, records=record_ids)
     return Customer.objects.get(id=new_id)

@@ -8,6 +8,7 @@ import polars as pl
 from django.utils import timezone
 
 from autocrm.core import bulk
+from autocrm.identity import proposals
 from autocrm.pipeline.extract import Extracted
 from autocrm.quality.models import Issue
 from autocrm.sources.models import InterfaceNotice, Load
@@ -123,11 +124,6 @@ def write_matches(ident: Identified, records: pl.DataFrame, held: int) -> None:
     if ident.merges.height:
         first_load = records["load_id"].min()
         assert isinstance(first_load, int)  # load ids are Int64 and records is not empty
-        rows = ident.merges.unique(["cluster_a", "cluster_b"]).select(
-            "cluster_a", "cluster_b", "rule", "score"
-        ).iter_rows()
-        bulk.insert_rows(
-            "identity_mergeproposal",
-            ["customer_a", "customer_b", "rule", "score", "load_id", "status"],
-            ((a, b, r, s, first_load, "pending") for a, b, r, s in rows),
-        )
+        proposals.propose(
+            ident.merges.select("cluster_a", "cluster_b", "rule", "score").iter_rows(),
+            first_load)

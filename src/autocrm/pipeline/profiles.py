@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from autocrm.core import bulk
 from autocrm.customers import golden
+from autocrm.identity import proposals
 from autocrm.pipeline import store
 
 
@@ -72,11 +73,8 @@ def rebuild_customers(
     clashes = golden.write(golden.golden_frame(result.rows, now), set(existing))
     if clashes:
         first_load = records["load_id"].min()
-        bulk.insert_rows(
-            "identity_mergeproposal",
-            ["customer_a", "customer_b", "rule", "score", "load_id", "status"],
-            [(a, b, "det:id_number", 1.0, first_load, "pending") for a, b in clashes],
-        )
+        assert isinstance(first_load, int)  # load ids are Int64 and records is not empty
+        proposals.propose(((a, b, "det:id_number", 1.0) for a, b in clashes), first_load)
     marks = result.doubtful.group_by("record_id").agg(pl.col("field").cast(pl.Utf8))
     held = pl.Series("held_fields", [[]] * records.height, dtype=pl.List(pl.Utf8))
     if marks.height:
