@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from autocrm.core import audit, bulk
 from autocrm.core.errors import InputError
-from autocrm.pipeline import publish, store
+from autocrm.pipeline import nicknames, publish, store
 from autocrm.pipeline.extract import Extracted, clean_all, read_mapped
 from autocrm.pipeline.finish import finish_loads, record_failure, write_matches
 from autocrm.pipeline.identify import identify
@@ -176,7 +176,7 @@ def _publish(report: BatchReport, extracted: list[Extracted], progress: Progress
         lookup("record_id", ident.customers["record_id"], ident.customers["customer_id"])
         .alias("customer_id")
     )
-    records = link_vehicle_records(records)
+    records = nicknames.link_posts(link_vehicle_records(records))
     t = _timed(report, "match", t)
     progress("merge", 0, 1)
     affected = set(records["customer_id"].drop_nulls().to_list())

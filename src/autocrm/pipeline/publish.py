@@ -75,13 +75,15 @@ def write_records(records: pl.DataFrame) -> None:
 def write_keys(records: pl.DataFrame) -> None:
     """Index the strong keys of the batch's identity records for later incremental matching."""
     from autocrm.pipeline.identify import identity_keys
+    from autocrm.pipeline.nicknames import registration_keys
     from autocrm.pipeline.records import identity_frame
 
     keys = identity_keys(identity_frame(records)).join(
         records.select("record_id", "customer_id").drop_nulls(), on="record_id"
-    )
+    ).select("record_id", "customer_id", "kind", "value")
+    nicks = registration_keys(records)
     bulk.insert_frame("sources_identitykey",
-                      keys.select("record_id", "customer_id", "kind", "value"))
+                      pl.concat([keys, nicks], how="vertical_relaxed") if nicks.height else keys)
 
 
 def _detail(events: pl.DataFrame) -> pl.Expr:
