@@ -25,7 +25,7 @@ def _customer_ids_and_token(env: dict[str, str], n: int) -> tuple[list[int], str
         "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='autocrm.settings';django.setup();"
         "from autocrm.accounts import services as s;"
         "from autocrm.customers.models import Customer as C;"
-        "print(s.issue_token(s.set_user('bench-agent', 'bench-Pass-1', 'cc_agent')));"
+        "print(s.issue_token(s.set_user('bench-agent', 'bench-Pass-1', 'cc_agent'))[0]);"
         "print(' '.join(map(str,C.objects.values_list('id',flat=True))))"
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,

@@ -75,3 +75,16 @@ def test_page_login_locks_out_too() -> None:
     resp = client.post("/accounts/login/", {"username": "ana", "password": PASSWORD})
     assert resp.status_code == 429
     assert "15" in resp.content.decode()
+
+
+def test_a_user_administrator_may_revoke_anyones_token() -> None:
+    make_user("dealer_sales", "D11001", username="a")
+    make_user("it_admin", username="it")
+    client = Client()
+    _, a = _token(client, "a")
+    _, it = _token(client, "it")
+    resp = client.post(f"/api/auth/tokens/{a['token_id']}/revoke",
+                       HTTP_AUTHORIZATION=f"Bearer {it['token']}")
+    assert resp.status_code == 204
+    assert list(ApiToken.objects.filter(revoked_at__isnull=False).values_list(
+        "user__username", flat=True)) == ["a"]

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _token(live_server: Any, role: str, dealer: str | None) -> str:
     from autocrm.accounts import services
 
-    return services.issue_token(make_user(role, dealer))
+    return services.issue_token(make_user(role, dealer))[0]
 
 
 @pytest.fixture(params=[("crm_manager", None), ("dealer_sales", "D11001")],

@@ -52,8 +52,8 @@ def token(request: HttpRequest, body: Credentials) -> dict[str, Any]:
         raise LockedOut("登录失败次数过多，账户已暂时锁定 (too many failed logins; locked)")
     if user is None:
         raise BadCredentials("用户名或密码错误 (wrong username or password)")
-    key = services.issue_token(user, body.name)
-    return {"token": key, "token_id": services.token_id(key)}
+    key, token_id = services.issue_token(user, body.name)
+    return {"token": key, "token_id": token_id}
 
 
 @router.post("/tokens/{token_id}/revoke", response={204: None})

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from autocrm.accounts.actor import actor_for
 from autocrm.accounts.models import ApiToken, Membership, Role
 from autocrm.core import audit
 from autocrm.core.errors import InputError, NotFound
@@ -46,13 +47,13 @@ def set_user(username: str, password: str, role_code: str, dealer_code: str | No
 
 
 @transaction.atomic
-def issue_token(user: Any, name: str = "") -> str:
-    """Create a bearer token for the user and return it; only its digest is kept."""
+def issue_token(user: Any, name: str = "") -> tuple[str, int]:
+    """Create a bearer token for the user; return it and its id (only its digest is kept)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     row = ApiToken.objects.create(user=user, name=name[:64], prefix=token[:8],
                                   digest=_digest(token))
     audit.record("token_issued", "api_token", row.pk, actor=user, name=row.name)
-    return token
+    return token, row.pk
 
 
 def user_for_token(token: str) -> Any:
@@ -71,17 +72,11 @@ def user_for_token(token: str) -> Any:
 def revoke_token(token_id: int, actor: Any) -> None:
     """Revoke one of the actor's tokens (a user administrator may revoke anyone's)."""
     rows = ApiToken.objects.select_for_update().filter(pk=token_id, revoked_at__isnull=True)
-    if not getattr(actor, "is_superuser", False):
-        admin = Membership.objects.filter(user=actor, role__user_admin=True).exists()
-        rows = rows if admin else rows.filter(user=actor)
+    if not actor_for(actor).can("user_admin"):
+        rows = rows.filter(user=actor)
     row = rows.first()
     if row is None:
         raise NotFound(f"令牌 {token_id} 不存在 (token not found)")
     row.revoked_at = timezone.now()
     row.save(update_fields=["revoked_at"])
     audit.record("token_revoked", "api_token", row.pk, actor=actor, owner=row.user_id)
-
-
-def token_id(token: str) -> int | None:
-    """Return the id of a token given in full."""
-    return ApiToken.objects.filter(digest=_digest(token)).values_list("pk", flat=True).first()
