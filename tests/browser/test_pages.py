@@ -84,3 +84,6 @@ def test_language_switches_to_english_and_back(live_server: Any, page: Page) -> 
     expect(page.locator("header")).to_contain_text("Log out")
     page.click("button[value=zh-hans]")
     expect(page.locator("header")).to_contain_text("退出")
+    page.click("text=退出")
+    expect(page.locator("h1")).to_have_text("登录")
+    assert page.goto(live_server.url + "/").url.startswith(live_server.url + "/accounts/login/")
