@@ -87,3 +87,23 @@ def test_language_switches_to_english_and_back(live_server: Any, page: Page) -> 
     page.click("text=退出")
     expect(page.locator("h1")).to_have_text("登录")
     assert page.goto(live_server.url + "/").url.startswith(live_server.url + "/accounts/login/")
+
+
+ROLES = [("crm_manager", None, "客户关系经理"), ("data_steward", None, "数据管理员"),
+         ("cc_agent", None, "呼叫中心坐席"), ("fi_specialist", None, "金融保险专员"),
+         ("analyst", None, "数据分析师"), ("marketing", None, "市场专员"),
+         ("it_admin", None, "IT 管理员"), ("dealer_manager", "D11001", "经销商总经理"),
+         ("dealer_sales", "D11001", "销售顾问"), ("dealer_service", "D11001", "服务顾问")]
+
+
+@pytest.mark.parametrize(("role", "dealer", "title"), ROLES)
+def test_every_role_logs_in_to_its_dashboard(live_server: Any, phone_page: Page, role: str,
+                                             dealer: str | None, title: str) -> None:
+    user = make_user(role, dealer, username=f"u-{role}")
+    log_in(phone_page, live_server.url, user.username)
+    expect(phone_page.locator(".who")).to_contain_text(title)
+    expect(phone_page.locator("h1")).to_have_text("工作台")
+    search = phone_page.locator("input[name=q]")
+    expect(search).to_have_count(0 if role == "it_admin" else 1)
+    audit_link = phone_page.locator("a[href='/audit/']")
+    expect(audit_link).to_have_count(1 if role == "it_admin" else 0)
