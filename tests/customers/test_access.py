@@ -178,3 +178,17 @@ def test_search_by_initials_phone_vin_and_id_number_is_scoped(ids: dict[str, int
         assert [h["id"] for h in hits] == [ids["zhang"]], q
         assert hits[0]["phone"] == "138****8000"
     assert client.get("/api/customers/search", {"q": "13700137000"}).json() == []
+
+
+def test_the_api_reads_a_customer_in_a_fixed_number_of_queries(
+        ids: dict[str, int], django_assert_num_queries: Any) -> None:
+    from autocrm.accounts import services as account_services
+
+    token, _ = account_services.issue_token(make_user("cc_agent"))
+    client = Client()
+    client.get(f"/api/customers/{ids['zhang']}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    # token with user and role, customer, records, vehicles, repairs, owners, timeline,
+    # dealers, audit entry (held changes are not read for a role without `steward`)
+    with django_assert_num_queries(9):
+        resp = client.get(f"/api/customers/{ids['li']}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert resp.status_code == 200

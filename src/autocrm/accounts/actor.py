@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from autocrm.accounts.models import Membership
@@ -72,8 +73,7 @@ def actor_for(user: Any) -> Actor:
         return Actor(user=user)
     if user.is_superuser:
         return replace(SYSTEM, user=user, role="superuser", role_name="superuser")
-    m = (Membership.objects.select_related("role__department", "dealer")
-         .filter(user=user).first())
+    m = _membership(user)
     if m is None:
         return Actor(user=user)
     role = m.role
@@ -84,6 +84,14 @@ def actor_for(user: Any) -> Actor:
         dealer_side=role.department.is_dealer,
         dealer_code=m.dealer.code if m.dealer else None,
     )
+
+
+def _membership(user: Any) -> Membership | None:
+    """Return the user's membership with role and dealer, from the cache if read with the user."""
+    if get_user_model().membership.related.is_cached(user):  # API tokens read it with the user
+        return getattr(user, "membership", None)
+    return Membership.objects.select_related("role__department", "dealer").filter(
+        user=user).first()
 
 
 def actor_of(request: Any) -> Actor:

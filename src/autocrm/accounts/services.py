@@ -58,7 +58,8 @@ def issue_token(user: Any, name: str = "") -> tuple[str, int]:
 
 def user_for_token(token: str) -> Any:
     """Return the active user of a valid, unrevoked token, or None."""
-    row = (ApiToken.objects.select_related("user")
+    row = (ApiToken.objects
+           .select_related("user__membership__role__department", "user__membership__dealer")
            .filter(digest=_digest(token), revoked_at__isnull=True).first())
     if row is None or not row.user.is_active:
         return None

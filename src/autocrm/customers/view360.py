@@ -119,11 +119,11 @@ def _in(sql: str, ids: list[int]) -> list[dict[str, Any]]:
     return _rows(sql.format(", ".join(["%s"] * len(ids))), ids) if ids else []
 
 
-def _vehicles(customer_id: int) -> list[dict[str, Any]]:
+def _vehicles(customer_id: int, repairs_wanted: bool) -> list[dict[str, Any]]:
     owned = _rows(VEHICLES_SQL, [customer_id])
     ids = [o["vehicle_id"] for o in owned]
     repairs: dict[int, list[dict[str, Any]]] = {}
-    for r in _in(REPAIRS_SQL, ids):
+    for r in _in(REPAIRS_SQL, ids if repairs_wanted else []):
         repairs.setdefault(r["vehicle_id"], []).append(r)
     owners: dict[int, list[dict[str, Any]]] = {}
     for p in _in(OWNERS_SQL, ids):
@@ -176,14 +176,17 @@ def _timeline(customer_id: int, vehicles: list[dict[str, Any]]) -> list[dict[str
     return sorted(items, key=lambda x: str(x["at"] or ""), reverse=True)
 
 
-def customer_360(customer_id: int) -> dict[str, Any]:
-    """Return everything known about one customer, with the source of every value."""
+def customer_360(customer_id: int, *, repairs: bool = True, held: bool = True) -> dict[str, Any]:
+    """Return everything known about one customer, with the source of every value.
+
+    `repairs` and `held` off skip reading sections the reader may not see anyway.
+    """
     found = _rows(CUSTOMER_SQL, [customer_id])
     if not found:
         raise NotFound(f"客户 {customer_id} 不存在 (customer not found)")
     c = found[0]
     recs = _records("r.customer_id = %s AND r.current", [customer_id])
-    vehicles = _vehicles(customer_id)
+    vehicles = _vehicles(customer_id, repairs)
     return {
         "id": c["id"], "unified_id": c["unified_id"], "key_type": c["key_type"],
         "kind": c["kind"], "phones": _json(c["phones"]), "record_count": len(recs),
@@ -197,6 +200,6 @@ def customer_360(customer_id: int) -> dict[str, Any]:
         "held_changes": [
             {"id": h["id"], "field": h["field"], "current": h["current_value"],
              "proposed": h["proposed_value"], "reason": h["reason"], "status": h["status"]}
-            for h in _rows(HELD_SQL, [customer_id])
+            for h in (_rows(HELD_SQL, [customer_id]) if held else [])
         ],
     }
