@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,15 +37,11 @@ def _customer_ids_and_token(env: dict[str, str], n: int) -> tuple[list[int], str
     return random.Random(7).sample(ids, min(n, len(ids))), token
 
 
-def measure(env: dict[str, str], n: int = 2000) -> dict[str, float]:
-    """Start the server, warm it, then time `n` sequential requests for random customers.
-
-    Each request is authenticated with a bearer token and writes its audit entry, as in use.
-    """
-    ids, token = _customer_ids_and_token(env, n)
-    headers = {"Authorization": f"Bearer {token}"}
+@contextmanager
+def server(env: dict[str, str]) -> Iterator[http.client.HTTPConnection]:
+    """Run gunicorn (2 workers, as `autocrm serve`) on a free port; yield a connection to it."""
     port = _free_port()
-    server = subprocess.Popen(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "autocrm.wsgi:application", "--bind",
          f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"], env=env, cwd=ROOT,
     )
@@ -55,7 +53,27 @@ def measure(env: dict[str, str], n: int = 2000) -> dict[str, float]:
                 break
             except OSError:
                 time.sleep(0.2)
-        conn = http.client.HTTPConnection("127.0.0.1", port)
+        yield http.client.HTTPConnection("127.0.0.1", port)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def percentiles(times: list[float]) -> dict[str, float]:
+    """Return p50 and p99 of millisecond timings."""
+    times = sorted(times)
+    return {"p50_ms": times[len(times) // 2], "p99_ms": times[max(int(len(times) * 0.99) - 1, 0)],
+            "requests": len(times)}
+
+
+def measure(env: dict[str, str], n: int = 2000) -> dict[str, float]:
+    """Start the server, warm it, then time `n` sequential requests for random customers.
+
+    Each request is authenticated with a bearer token and writes its audit entry, as in use.
+    """
+    ids, token = _customer_ids_and_token(env, n)
+    headers = {"Authorization": f"Bearer {token}"}
+    with server(env) as conn:
         for cid in ids[:100]:
             conn.request("GET", f"/api/customers/{cid}", headers=headers)
             conn.getresponse().read()
@@ -67,9 +85,4 @@ def measure(env: dict[str, str], n: int = 2000) -> dict[str, float]:
             resp.read()
             times.append((time.perf_counter() - t0) * 1000)
             assert resp.status == 200, resp.status
-        times.sort()
-        return {"p50_ms": times[len(times) // 2], "p99_ms": times[int(len(times) * 0.99) - 1],
-                "requests": len(times)}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        return percentiles(times)

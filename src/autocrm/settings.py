@@ -102,6 +102,9 @@ def _database() -> dict[str, object]:
             "timeout": 30,
         },
         "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+        # Keep each worker's connection: opening one runs the PRAGMAs and starts a cold cache.
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
     }
 
 
