@@ -158,14 +158,35 @@ def next_id(table: str) -> int:
 
 def update_rows(table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Update rows by `key`; each row is (key value, *column values)."""
+    if is_postgres():
+        return _update_from_copy(table, key, columns, rows)
     sets = ", ".join(f'"{c}" = %s' for c in columns)
     sql = f'UPDATE "{table}" SET {sets} WHERE "{key}" = %s'
-    adapt = _pg_value if is_postgres() else _sqlite_value
-    params = [[adapt(v) for v in (*row[1:], row[0])] for row in rows]
+    params = [[_sqlite_value(v) for v in (*row[1:], row[0])] for row in rows]
     with connection.cursor() as cursor:
         for start in range(0, len(params), BATCH):
             cursor.executemany(sql, params[start : start + BATCH])
     return len(params)
+
+
+def _update_from_copy(
+    table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """COPY the new values into a temporary copy of the columns, then one UPDATE ... FROM."""
+    name = f"_update_{next(_key_tables)}"
+    cols = ", ".join(f'"{c}"' for c in (key, *columns))
+    sets = ", ".join(f'"{c}" = k."{c}"' for c in columns)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f'CREATE TEMP TABLE "{name}" ON COMMIT DROP AS SELECT {cols} FROM "{table}" LIMIT 0'
+        )
+        count = insert_rows(name, [key, *columns], rows)
+        cursor.execute(f'ANALYZE "{name}"')
+        cursor.execute(
+            f'UPDATE "{table}" AS t SET {sets} FROM "{name}" AS k WHERE t."{key}" = k."{key}"'
+        )
+        cursor.execute(f'DROP TABLE "{name}"')
+    return count
 
 
 def _for_storage(frame: pl.DataFrame) -> pl.DataFrame:
