@@ -109,6 +109,7 @@ def main() -> None:
         results, api = run_full(backend, data, args.runs, args.pg_url)
         inc_env, inc_name = fresh_env(backend, args.pg_url)
         inc = child(["bench/stages.py", "incremental", str(data), str(delta)], inc_env)
+        print(backend, "incremental", json.dumps(inc, default=str), flush=True)
         drop(backend, args.pg_url, inc_name)
         lines.append(_row(backend, results, api, inc, floor_s, splink["seconds"], rows))
     lines += ["", _stages(results), "", *_quality(results, splink, floor_s)]

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
-from django.db import connection
+from django.db import connection, transaction
 
 BATCH = 50_000
+# Up to this many values go inline as `IN (%s, ...)` (as fast as a join at that size); more are
+# loaded into a temporary table and joined in one pass: 3-6x faster on PostgreSQL at 20k-100k.
+INLINE_MAX = 10_000
+_key_tables = itertools.count(1)
 
 
 def is_postgres() -> bool:
@@ -65,29 +71,75 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
     return count
 
 
-def delete_in(table: str, column: str, values: Sequence[Any]) -> int:
-    """Delete the rows whose `column` is in `values`, in chunks."""
-    total = 0
+def _column_type(dtype: pl.DataType) -> str:
+    if dtype.is_integer():
+        return "bigint" if is_postgres() else "INTEGER"
+    return "text" if is_postgres() else "TEXT"
+
+
+@contextmanager
+def key_table(keys: pl.DataFrame) -> Iterator[str]:
+    """Load the distinct non-null rows of `keys` into a temporary table; yield its name.
+
+    The table lives in a savepoint of the caller's transaction and is dropped on the way out.
+    """
+    name = f"_keys_{next(_key_tables)}"
+    cols = ", ".join(f'"{c}" {_column_type(t)}' for c, t in keys.schema.items())
+    rows = keys.drop_nulls().unique()
+    with transaction.atomic(), connection.cursor() as cursor:
+        on_commit = " ON COMMIT DROP" if is_postgres() else ""
+        cursor.execute(f'CREATE TEMP TABLE "{name}" ({cols}){on_commit}')
+        insert_frame(name, rows)
+        if is_postgres():
+            cursor.execute(f'ANALYZE "{name}"')
+        yield name
+        cursor.execute(f'DROP TABLE "{name}"')
+
+
+def _values_frame(values: Sequence[Any]) -> pl.DataFrame:
+    return pl.DataFrame({"v": list(values)}, strict=False)
+
+
+def execute_in(sql: str, values: Sequence[Any], params: Sequence[Any] = ()) -> int:
+    """Run `sql` (with one `IN ({})` placeholder, after `params`) over `values`; return rowcount."""
     with connection.cursor() as cursor:
-        for start in range(0, len(values), 10_000):
-            part = list(values[start : start + 10_000])
-            marks = ", ".join(["%s"] * len(part))
-            cursor.execute(f'DELETE FROM "{table}" WHERE "{column}" IN ({marks})', part)
-            total += cursor.rowcount
-    return total
+        if len(values) <= INLINE_MAX:
+            if not values:
+                return 0
+            cursor.execute(sql.format(", ".join(["%s"] * len(values))), [*params, *values])
+            return cursor.rowcount
+        with key_table(_values_frame(values)) as name:
+            cursor.execute(sql.format(f'SELECT "v" FROM "{name}"'), list(params))
+            return cursor.rowcount
+
+
+def delete_in(table: str, column: str, values: Sequence[Any]) -> int:
+    """Delete the rows whose `column` is in `values`."""
+    return execute_in(f'DELETE FROM "{table}" WHERE "{column}" IN ({{}})', values)
 
 
 def select_in(
     sql: str, values: Sequence[Any], columns: Sequence[str] | None = None
 ) -> list[tuple[Any, ...]]:
-    """Run `sql` (with one `IN ({})` placeholder) over chunks of `values`."""
-    out: list[tuple[Any, ...]] = []
+    """Run `sql` (with one `IN ({})` placeholder) over `values`; return every row."""
     with connection.cursor() as cursor:
-        for start in range(0, len(values), 10_000):
-            part = list(values[start : start + 10_000])
-            cursor.execute(sql.format(", ".join(["%s"] * len(part))), part)
-            out.extend(cursor.fetchall())
-    return out
+        if len(values) <= INLINE_MAX:
+            if not values:
+                return []
+            cursor.execute(sql.format(", ".join(["%s"] * len(values))), list(values))
+            return cursor.fetchall()
+        with key_table(_values_frame(values)) as name:
+            cursor.execute(sql.format(f'SELECT "v" FROM "{name}"'))
+            return cursor.fetchall()
+
+
+def select_join(sql: str, keys: pl.DataFrame) -> list[tuple[Any, ...]]:
+    """Run `sql`, whose `{}` names a temporary table holding the distinct rows of `keys`."""
+    if keys.is_empty():
+        return []
+    with key_table(keys) as name, connection.cursor() as cursor:
+        cursor.execute(sql.format(f'"{name}"'))
+        return cursor.fetchall()
 
 
 def lock_for_load() -> None:
@@ -106,14 +158,35 @@ def next_id(table: str) -> int:
 
 def update_rows(table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Update rows by `key`; each row is (key value, *column values)."""
+    if is_postgres():
+        return _update_from_copy(table, key, columns, rows)
     sets = ", ".join(f'"{c}" = %s' for c in columns)
     sql = f'UPDATE "{table}" SET {sets} WHERE "{key}" = %s'
-    adapt = _pg_value if is_postgres() else _sqlite_value
-    params = [[adapt(v) for v in (*row[1:], row[0])] for row in rows]
+    params = [[_sqlite_value(v) for v in (*row[1:], row[0])] for row in rows]
     with connection.cursor() as cursor:
         for start in range(0, len(params), BATCH):
             cursor.executemany(sql, params[start : start + BATCH])
     return len(params)
+
+
+def _update_from_copy(
+    table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """COPY the new values into a temporary copy of the columns, then one UPDATE ... FROM."""
+    name = f"_update_{next(_key_tables)}"
+    cols = ", ".join(f'"{c}"' for c in (key, *columns))
+    sets = ", ".join(f'"{c}" = k."{c}"' for c in columns)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f'CREATE TEMP TABLE "{name}" ON COMMIT DROP AS SELECT {cols} FROM "{table}" LIMIT 0'
+        )
+        count = insert_rows(name, [key, *columns], rows)
+        cursor.execute(f'ANALYZE "{name}"')
+        cursor.execute(
+            f'UPDATE "{table}" AS t SET {sets} FROM "{name}" AS k WHERE t."{key}" = k."{key}"'
+        )
+        cursor.execute(f'DROP TABLE "{name}"')
+    return count
 
 
 def _for_storage(frame: pl.DataFrame) -> pl.DataFrame:

@@ -65,16 +65,13 @@ def existing_candidates(idf: pl.DataFrame, previous: set[int]) -> pl.DataFrame |
     `previous` are the stored versions the batch replaces: they are candidates too, so a new
     version of a row finds the customer of its old version through their shared keys.
     """
-    keys = identity_keys(idf)
-    hits: set[tuple[int, int]] = set()
-    stored = bulk.exists("SELECT 1 FROM sources_identitykey")
-    for kind in KEY_KINDS.values() if stored else ():
-        values = keys.filter(pl.col("kind") == kind)["value"].unique().to_list()
-        sql = (
-            "SELECT record_id, customer_id FROM sources_identitykey "
-            f"WHERE kind = '{kind}' AND value IN ({{}})"
+    hits: list[tuple[int, int]] = []
+    if bulk.exists("SELECT 1 FROM sources_identitykey"):
+        hits = bulk.select_join(
+            "SELECT i.record_id, i.customer_id FROM {} k JOIN sources_identitykey i "
+            "ON i.kind = k.kind AND i.value = k.value",
+            identity_keys(idf).select("kind", "value"),
         )
-        hits.update((r, c) for r, c in bulk.select_in(sql, values))
     ids = sorted({r for r, _ in hits} | previous)
     if not ids:
         return None

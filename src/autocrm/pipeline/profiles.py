@@ -76,7 +76,7 @@ def rebuild_customers(
         assert isinstance(first_load, int)  # load ids are Int64 and records is not empty
         proposals.propose(((a, b, "det:id_number", 1.0) for a, b in clashes), first_load)
     marks = result.doubtful.group_by("record_id").agg(pl.col("field").cast(pl.Utf8))
-    held = pl.Series("held_fields", [[]] * records.height, dtype=pl.List(pl.Utf8))
+    held = pl.Series("held_fields", [[]], dtype=pl.List(pl.Utf8)).new_from_index(0, records.height)
     if marks.height:
         where = records.select(
             lookup("record_id", marks["record_id"], pl.Series(range(marks.height)))

@@ -27,35 +27,37 @@ DETAIL_FIELDS = {
 }
 
 
+OLD_SCHEMA = {"id": pl.Int64, "customer_id": pl.Int64, "vin": pl.Utf8, "source": pl.Utf8,
+              "feed": pl.Utf8, "record_key": pl.Utf8}
+
+
+def _stored_feeds(records: pl.DataFrame) -> pl.DataFrame:
+    """Return the batch's (source, feed, record_key) rows of feeds the store already holds."""
+    feeds = records.select("source", "feed").unique()
+    held = [
+        (source, feed) for source, feed in feeds.iter_rows()
+        if bulk.exists("SELECT 1 FROM sources_sourcerecord WHERE source = %s AND feed = %s",
+                       [source, feed])
+    ]
+    wanted = pl.DataFrame(held, schema={"source": pl.Utf8, "feed": pl.Utf8}, orient="row")
+    return records.select("source", "feed", "record_key").join(
+        wanted, on=["source", "feed"], how="semi"
+    )
+
+
 def supersede(records: pl.DataFrame) -> pl.DataFrame:
     """Retire stored versions of the batch's record keys; return them (id, customer, key)."""
-    found: list[tuple] = []
-    for (source, feed), part in records.group_by(["source", "feed"]):
-        if not bulk.exists("SELECT 1 FROM sources_sourcerecord WHERE source = %s AND feed = %s",
-                           [source, feed]):
-            continue
-        keys = part["record_key"].to_list()
-        sql = (
-            "SELECT id, customer_id, vin, source, feed, record_key FROM sources_sourcerecord "
-            "WHERE current "
-            f"AND source = '{source}' AND feed = '{feed}' AND record_key IN ({{}})"
-        )
-        found += bulk.select_in(sql, keys)
-    old = pl.DataFrame(
-        found, schema={"id": pl.Int64, "customer_id": pl.Int64, "vin": pl.Utf8,
-                       "source": pl.Utf8, "feed": pl.Utf8, "record_key": pl.Utf8},
-        orient="row",
+    found = bulk.select_join(
+        "SELECT s.id, s.customer_id, s.vin, s.source, s.feed, s.record_key "
+        "FROM {} k JOIN sources_sourcerecord s ON s.source = k.source AND s.feed = k.feed "
+        "AND s.record_key = k.record_key WHERE s.current",
+        _stored_feeds(records),
     )
+    old = pl.DataFrame(found, schema=OLD_SCHEMA, orient="row")
     ids = old["id"].to_list()
     if ids:
-        with bulk.connection.cursor() as cur:
-            for start in range(0, len(ids), 10_000):
-                part_ids = ids[start : start + 10_000]
-                marks = ", ".join(["%s"] * len(part_ids))
-                cur.execute(
-                    f"UPDATE sources_sourcerecord SET current = %s WHERE id IN ({marks})",
-                    [False, *part_ids],
-                )
+        bulk.execute_in("UPDATE sources_sourcerecord SET current = %s WHERE id IN ({})",
+                        ids, [False])
         for table in ("sources_identitykey", "interactions_interaction", "vehicles_repairorder"):
             bulk.delete_in(table, "record_id", ids)
     return old

@@ -1,0 +1,87 @@
+"""Bulk helpers: IN-lists inline or through a temporary key table give the same rows."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from django.db import connection, transaction
+
+from autocrm.core import bulk
+from autocrm.sources.models import IdentityKey
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["inline", "key table"])
+def inline_max(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Run a test once with values inline and once through a temporary table."""
+    limit = bulk.INLINE_MAX if request.param == "inline" else 0
+    monkeypatch.setattr(bulk, "INLINE_MAX", limit)
+    return limit
+
+
+@pytest.fixture
+def keys() -> None:
+    IdentityKey.objects.bulk_create([
+        IdentityKey(record_id=i, customer_id=100 + i % 3, kind="phone" if i % 2 else "id",
+                    value=f"v{i}")
+        for i in range(1, 11)
+    ])
+
+
+def _tables() -> set[str]:
+    with connection.cursor() as cursor:
+        return {t.name for t in connection.introspection.get_table_list(cursor)}
+
+
+def test_select_in_returns_the_rows_of_the_values(keys: None, inline_max: int) -> None:
+    rows = bulk.select_in(
+        "SELECT record_id, value FROM sources_identitykey WHERE value IN ({}) ORDER BY record_id",
+        ["v2", "v3", "v3", "v99"],
+    )
+    assert rows == [(2, "v2"), (3, "v3")]
+    ints = bulk.select_in("SELECT record_id FROM sources_identitykey WHERE record_id IN ({}) "
+                          "ORDER BY record_id", [9, 1, 5])
+    assert ints == [(1,), (5,), (9,)]
+    assert bulk.select_in("SELECT 1 FROM sources_identitykey WHERE value IN ({})", []) == []
+
+
+def test_delete_and_execute_in_count_the_rows(keys: None, inline_max: int) -> None:
+    assert bulk.delete_in("sources_identitykey", "record_id", [1, 2, 3, 42]) == 3
+    changed = bulk.execute_in(
+        "UPDATE sources_identitykey SET customer_id = %s WHERE record_id IN ({})", [4, 5], [7]
+    )
+    assert changed == 2
+    assert sorted(IdentityKey.objects.values_list("record_id", "customer_id"))[:3] == [
+        (4, 7), (5, 7), (6, 100)
+    ]
+
+
+def test_select_join_matches_every_column_once(keys: None) -> None:
+    wanted = pl.DataFrame({"kind": ["phone", "phone", "id", "id", None],
+                           "value": ["v1", "v1", "v1", "v2", "v4"]})
+    rows = bulk.select_join(
+        "SELECT i.record_id FROM {} k JOIN sources_identitykey i "
+        "ON i.kind = k.kind AND i.value = k.value ORDER BY i.record_id",
+        wanted,
+    )
+    assert rows == [(1,), (2,)]
+    assert not any(t.startswith("_keys_") for t in _tables())
+
+
+def test_key_table_is_gone_after_a_failure() -> None:
+    before = _tables()
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        with bulk.key_table(pl.DataFrame({"v": [1, 2]})):
+            raise ZeroDivisionError
+    assert _tables() == before
+
+
+def test_update_rows_sets_values_by_key(keys: None) -> None:
+    count = bulk.update_rows("sources_identitykey", "record_id", ["customer_id", "value"],
+                             [(2, 900, "x"), (3, 901, "")])
+    assert count == 2
+    got = dict(IdentityKey.objects.filter(record_id__lte=4)
+               .values_list("record_id", "value"))
+    assert got == {1: "v1", 2: "x", 3: "", 4: "v4"}
+    assert IdentityKey.objects.get(record_id=3).customer_id == 901
