@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 
 from autocrm.accounts.api import router as accounts_router
 from autocrm.accounts.auth import API_AUTH
@@ -28,4 +28,13 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     return api.create_response(
         request, {"code": "unauthorized", "message": "请先登录 (authentication required)"},
         status=401,
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Answer a request whose parameters or body do not fit the schema with 422 and a code."""
+    return api.create_response(
+        request, {"code": "invalid", "message": "请求参数无效 (invalid request)",
+                  "detail": exc.errors}, status=422,
     )

@@ -2,10 +2,13 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from autocrm.api import api
+from autocrm.core.converters import IdConverter
 from autocrm.core.views import home
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", home, name="home"),

@@ -10,6 +10,7 @@ from ninja.responses import Status
 
 from autocrm.accounts import services
 from autocrm.accounts.actor import actor_of
+from autocrm.core.converters import DbId
 from autocrm.core.errors import AppError
 
 router = Router(tags=["auth"])
@@ -57,7 +58,7 @@ def token(request: HttpRequest, body: Credentials) -> dict[str, Any]:
 
 
 @router.post("/tokens/{token_id}/revoke", response={204: None})
-def revoke(request: HttpRequest, token_id: int) -> Status[None]:
+def revoke(request: HttpRequest, token_id: DbId) -> Status[None]:
     """Revoke a token: your own, or anyone's for a user administrator."""
     services.revoke_token(token_id, request.user)
     return Status(204, None)

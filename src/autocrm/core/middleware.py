@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
@@ -38,3 +39,36 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RejectNulMiddleware:
+    """Refuse a request carrying a NUL character anywhere: no field may hold one.
+
+    PostgreSQL cannot store NUL in text, so letting it through would turn a malformed request
+    into a server error.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            message = "请求含有 NUL 字符 (the request contains a NUL character)"
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "bad_input", "message": message}, status=400)
+            # before the session and user are known: no page template can render yet
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        query = unquote(request.META.get("QUERY_STRING", ""))
+        if "\x00" in query or "\x00" in request.path:
+            return True
+        kind = request.content_type or ""
+        if request.method not in ("POST", "PUT", "PATCH") or kind.startswith("multipart/"):
+            return False  # uploaded files may hold any byte
+        body = request.body
+        if kind == "application/x-www-form-urlencoded":
+            return b"%00" in body or b"\x00" in body
+        return b"\x00" in body or b"\\u0000" in body

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 
 from autocrm.accounts.access import requires
 from autocrm.accounts.actor import actor_of
+from autocrm.core.converters import DbId
 from autocrm.customers import selectors, services
 from autocrm.customers.presenters import hit
 
@@ -42,14 +43,14 @@ def search(request: HttpRequest, q: str) -> list[dict[str, Any]]:
 
 @router.get("/{customer_id}", response=dict[str, Any])
 @requires("profile")
-def customer_detail(request: HttpRequest, customer_id: int) -> dict[str, Any]:
+def customer_detail(request: HttpRequest, customer_id: DbId) -> dict[str, Any]:
     """Return the 360° view of one customer, with the source of every value, masked by role."""
     return services.view_customer(customer_id, actor_of(request), channel="api")
 
 
 @router.post("/{customer_id}/reveal", response=RevealOut)
 @requires("profile")
-def reveal(request: HttpRequest, customer_id: int, body: RevealIn) -> dict[str, Any]:
+def reveal(request: HttpRequest, customer_id: DbId, body: RevealIn) -> dict[str, Any]:
     """Show one personal-data value in full; the reason is written to the audit log."""
     value = services.reveal(customer_id, body.field, body.reason, actor_of(request))
     return {"field": body.field, "value": value}

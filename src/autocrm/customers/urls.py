@@ -4,6 +4,6 @@ from autocrm.customers import views
 
 urlpatterns = [
     path("search/", views.search, name="customer-search"),
-    path("<int:customer_id>/", views.detail, name="customer-detail"),
-    path("<int:customer_id>/reveal/<str:field>/", views.reveal, name="customer-reveal"),
+    path("<id:customer_id>/", views.detail, name="customer-detail"),
+    path("<id:customer_id>/reveal/<str:field>/", views.reveal, name="customer-reveal"),
 ]

@@ -4,7 +4,7 @@ from autocrm.sources import views
 
 urlpatterns = [
     path("loads/", views.loads, name="ops-loads"),
-    path("loads/<int:load_id>/", views.load_detail, name="ops-load"),
+    path("loads/<id:load_id>/", views.load_detail, name="ops-load"),
     path("notices/", views.notices, name="ops-notices"),
     path("feedback/", views.feedback, name="ops-feedback"),
     path("feedback/<slug:code>.xlsx", views.feedback_download, name="ops-feedback-download"),
