@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from autocrm.accounts.actor import Actor
 from autocrm.core.errors import NotFound
+from autocrm.core.lookups import prefix
 from autocrm.customers.models import Customer, CustomerDealer
 from autocrm.sources.models import IdentityKey
 from autocrm.vehicles.models import Ownership
@@ -36,8 +37,8 @@ def get_customer(customer_id: int, actor: Actor) -> Customer:
     return found
 
 
-def _matching(key: str) -> Q:
-    """Return the condition for a search key, chosen by what the key looks like."""
+def _exact(key: str) -> Q | None:
+    """Return the condition for a key that names few customers exactly, or None."""
     if key.isdigit() and len(key) < 11:
         return Q(id=int(key))
     if PHONE.match(key):
@@ -47,16 +48,27 @@ def _matching(key: str) -> Q:
         return Q(id__in=Ownership.objects.filter(vehicle__vin=key).values("customer_id"))
     if ID_NUMBER.match(key):
         return Q(unified_id=key) | Q(id_number=key)
-    if INITIALS.match(key.lower()):
-        return Q(name_pinyin__startswith=key.lower())
-    plates = Ownership.objects.filter(vehicle__plate=key).values("customer_id")
-    return Q(id__in=plates) | Q(name__startswith=key)
+    return None
 
 
 def find_customers(key: str, actor: Actor, limit: int = 20) -> list[Customer]:
-    """Find reachable customers by id, unified id, ID, phone, VIN, plate, name or initials."""
+    """Find reachable customers by id, unified id, ID, phone, VIN, plate, name or initials.
+
+    Names and initials are matched by prefix and read in index order, so a one-letter key
+    costs the same as a full name.
+    """
     key = key.strip()
     if not key:
         return []
     key = key.upper() if key.isascii() and not INITIALS.match(key) else key
-    return list(visible(actor).filter(_matching(key)).order_by("name", "id")[:limit])
+    rows = visible(actor)
+    exact = _exact(key)
+    if exact is not None:
+        return list(rows.filter(exact).order_by("name", "id")[:limit])
+    if INITIALS.match(key.lower()):
+        initials = rows.filter(prefix("name_pinyin", key.lower()))
+        return list(initials.order_by("name_pinyin", "id")[:limit])
+    plates = Ownership.objects.filter(vehicle__plate=key).values("customer_id")
+    found = list(rows.filter(id__in=plates).order_by("name", "id")[:limit])
+    named = rows.filter(prefix("name", key)).exclude(id__in=[c.id for c in found])
+    return found + list(named.order_by("name", "id")[: limit - len(found)])
