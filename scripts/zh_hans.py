@@ -24,7 +24,7 @@ ZH = {
     "exports": "导出", "steward actions": "数据管理操作", "data operations": "数据运营",
     "user administration": "用户管理", "audit log": "审计日志", "role": "角色", "roles": "角色",
     "membership": "任职", "memberships": "任职", "prefix": "前缀", "created": "创建时间",
-    "last used": "最近使用", "revoked": "已吊销", "API token": "API 令牌",
+    "last used": "最近使用", "revoked": "已吊销", "expires": "到期时间", "API token": "API 令牌",
     "API tokens": "API 令牌", "hidden": "隐藏", "masked": "脱敏",
     "masked, may reveal with a reason": "脱敏，可说明原因后查看", "full": "完整",
     "User": "用户", "Customer ID": "客户编号", "Action": "操作", "From": "从", "To": "至",

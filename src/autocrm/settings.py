@@ -121,6 +121,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lock a username from an address out for 15 minutes after 5 failed logins (page or API).
+# API tokens expire after this many days (and can be revoked at any time).
+AUTOCRM_TOKEN_DAYS = int(os.environ.get("AUTOCRM_TOKEN_DAYS", "90"))
+
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -88,3 +88,18 @@ def test_a_user_administrator_may_revoke_anyones_token() -> None:
     assert resp.status_code == 204
     assert list(ApiToken.objects.filter(revoked_at__isnull=False).values_list(
         "user__username", flat=True)) == ["a"]
+
+
+def test_an_expired_token_is_refused() -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    make_user("analyst", username="ana")
+    client = Client()
+    _, body = _token(client, "ana")
+    row = ApiToken.objects.get()
+    assert round((row.expires_at - row.created_at).total_seconds() / 86400) == 90
+    ApiToken.objects.filter(pk=row.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    resp = client.get("/api/auth/me", HTTP_AUTHORIZATION=f"Bearer {body['token']}")
+    assert (resp.status_code, resp.json()["code"]) == (401, "unauthorized")

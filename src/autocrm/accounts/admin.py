@@ -72,8 +72,9 @@ class AccountAdmin(UserAdminRight, UserAdmin):  # type: ignore[misc]
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(UserAdminRight):
-    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("prefix", "user", "name", "created_at", "last_used_at")
+    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "expires_at",
+                    "revoked_at")
+    readonly_fields = ("prefix", "user", "name", "created_at", "last_used_at", "expires_at")
     exclude = ("digest",)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

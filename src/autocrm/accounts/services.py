@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -48,22 +49,23 @@ def set_user(username: str, password: str, role_code: str, dealer_code: str | No
 
 @transaction.atomic
 def issue_token(user: Any, name: str = "") -> tuple[str, int]:
-    """Create a bearer token for the user; return it and its id (only its digest is kept)."""
+    """Create a bearer token valid AUTOCRM_TOKEN_DAYS; return it and its id (digest kept)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    expires = timezone.now() + dt.timedelta(days=settings.AUTOCRM_TOKEN_DAYS)
     row = ApiToken.objects.create(user=user, name=name[:64], prefix=token[:8],
-                                  digest=_digest(token))
+                                  digest=_digest(token), expires_at=expires)
     audit.record("token_issued", "api_token", row.pk, actor=user, name=row.name)
     return token, row.pk
 
 
 def user_for_token(token: str) -> Any:
-    """Return the active user of a valid, unrevoked token, or None."""
+    """Return the active user of a valid, unexpired, unrevoked token, or None."""
     row = (ApiToken.objects
            .select_related("user__membership__role__department", "user__membership__dealer")
            .filter(digest=_digest(token), revoked_at__isnull=True).first())
-    if row is None or not row.user.is_active:
-        return None
     now = timezone.now()
+    if row is None or not row.user.is_active or (row.expires_at and row.expires_at <= now):
+        return None
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user
