@@ -192,3 +192,13 @@ def test_the_api_reads_a_customer_in_a_fixed_number_of_queries(
     with django_assert_num_queries(9):
         resp = client.get(f"/api/customers/{ids['li']}", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert resp.status_code == 200
+
+
+def test_an_unknown_customer_is_404_for_hq_too(ids: dict[str, int]) -> None:
+    client = client_for("crm_manager")
+    for resp in (client.get("/api/customers/999999"),
+                 client.post("/api/customers/999999/reveal", REASON,
+                             content_type="application/json"),
+                 client.get("/customers/999999/")):
+        assert resp.status_code == 404
+    assert not AuditEntry.objects.filter(action__in=["view", "reveal"]).exists()

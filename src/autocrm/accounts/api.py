@@ -37,20 +37,18 @@ class Me(Schema):
     levels: dict[str, str]
 
 
-class LockedOut(AppError):
-    code, status = "locked_out", 429
-
-
 class BadCredentials(AppError):
     code, status = "bad_credentials", 401
 
 
 @router.post("/token", auth=None, response=TokenOut)
 def token(request: HttpRequest, body: Credentials) -> dict[str, Any]:
-    """Exchange a username and password for a bearer token (repeated failures lock the user)."""
+    """Exchange a username and password for a bearer token.
+
+    Five failures lock the username from that address: django-axes then answers 429 itself
+    (`accounts/lockout.py`).
+    """
     user = authenticate(request, username=body.username, password=body.password)
-    if getattr(request, "axes_locked_out", False):
-        raise LockedOut("登录失败次数过多，账户已暂时锁定 (too many failed logins; locked)")
     if user is None:
         raise BadCredentials("用户名或密码错误 (wrong username or password)")
     key, token_id = services.issue_token(user, body.name)

@@ -37,6 +37,15 @@ def get_customer(customer_id: int, actor: Actor) -> Customer:
     return found
 
 
+def check_reachable(customer_id: int, actor: Actor) -> None:
+    """Raise unless the actor may reach the customer; HQ needs no query (a missing id is
+    NotFound where it is read), a dealer's user needs the dealer relation."""
+    if actor.dealer_side:
+        get_customer(customer_id, actor)
+    else:
+        actor.require("profile")
+
+
 def _exact(key: str) -> Q | None:
     """Return the condition for a key that names few customers exactly, or None."""
     if key.isdigit() and len(key) < 11:

@@ -101,10 +101,7 @@ def move_records(record_ids: list[int], customer_id: int) -> list[str]:
 
 def view_customer(customer_id: int, actor: Actor, channel: str = "web") -> dict[str, Any]:
     """Return the 360° view as the actor may see it, and log the access."""
-    if actor.dealer_side:  # for HQ the view's own lookup answers NotFound
-        selectors.get_customer(customer_id, actor)
-    else:
-        actor.require("profile")
+    selectors.check_reachable(customer_id, actor)
     full = view360.customer_360(customer_id, repairs=actor.can("repair"),
                                 held=actor.can("steward"))
     view = privacy.redact(full, actor)
@@ -115,7 +112,7 @@ def view_customer(customer_id: int, actor: Actor, channel: str = "web") -> dict[
 
 def reveal(customer_id: int, field: str, reason: str, actor: Actor) -> Any:
     """Return one personal-data value in full, for a role allowed to reveal it; log the reason."""
-    selectors.get_customer(customer_id, actor)
+    selectors.check_reachable(customer_id, actor)
     level = actor.field_level(field)
     if level is None:
         raise InputError(f"字段 {field} 不是个人信息 (not a personal-data field)")
@@ -124,7 +121,10 @@ def reveal(customer_id: int, field: str, reason: str, actor: Actor) -> Any:
     reason = reason.strip()
     if len(reason) < 2:
         raise InputError("请填写查看原因 (a reason is required)", code="reason_required")
-    value = Customer.objects.values_list(field, flat=True).get(id=customer_id)
+    try:
+        value = Customer.objects.values_list(field, flat=True).get(id=customer_id)
+    except Customer.DoesNotExist:
+        raise NotFound(f"客户 {customer_id} 不存在 (customer not found)") from None
     if isinstance(value, dt.date):
         value = value.isoformat()
     audit.record("reveal", "customer", customer_id, actor=actor.user, customer_id=customer_id,
