@@ -96,6 +96,7 @@ def test_demo_prints_sources_rejections_customers_and_match_quality(
     rules = [r for r in rows if len(r) == 3]
     assert rules and all(r[1] in SEVERITIES and int(r[2]) > 0 for r in rules)
     assert any(r[1] == "row" for r in rules)
+    assert scalar(env, "SELECT COUNT(*) FROM identity_matchmodel") == 1  # trained once
     customers = re.search(r"黄金客户 customers: (\d+)", out)
     assert customers is not None and int(customers.group(1)) > 0
     quality = next(line for line in out.splitlines() if "匹配质量" in line)

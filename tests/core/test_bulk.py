@@ -85,3 +85,46 @@ def test_update_rows_sets_values_by_key(keys: None) -> None:
                .values_list("record_id", "value"))
     assert got == {1: "v1", 2: "x", 3: "", 4: "v4"}
     assert IdentityKey.objects.get(record_id=3).customer_id == 901
+
+
+def _indexes(*tables: str) -> dict[str, dict[str, object]]:
+    with connection.cursor() as cursor:
+        return {
+            f"{t}.{name}": {k: info[k] for k in ("columns", "unique", "index", "foreign_key")}
+            for t in tables
+            for name, info in connection.introspection.get_constraints(cursor, t).items()
+        }
+
+
+TABLES = ("sources_sourcerecord", "vehicles_repairorder")
+
+
+def test_indexes_deferred_builds_every_index_and_key_again() -> None:
+    before = _indexes(*TABLES)
+    with transaction.atomic():
+        with bulk.indexes_deferred(TABLES):
+            during = _indexes(*TABLES)
+            IdentityKey.objects.create(record_id=1, customer_id=1, kind="phone", value="1")
+        assert _indexes(*TABLES) == before
+    assert "sources_sourcerecord.sourcerecord_vin" in before
+    assert "sources_sourcerecord.sourcerecord_vin" not in during
+    kept = {name for name, info in during.items() if info["unique"]}
+    assert "sources_sourcerecord.sources_sourcerecord_pkey" in kept or connection.vendor == "sqlite"
+    assert "vehicles_repairorder.uniq_repair_order" in kept
+    if connection.vendor == "postgresql":  # SQLite's foreign keys live in the table itself
+        assert not any(info["foreign_key"] for info in during.values())
+        assert any(info["foreign_key"] for info in before.values())
+
+
+def test_indexes_deferred_leaves_indexes_after_a_failure() -> None:
+    before = _indexes(*TABLES)
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        with bulk.indexes_deferred(TABLES):
+            raise ZeroDivisionError
+    assert _indexes(*TABLES) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_indexes_deferred_refuses_to_run_outside_a_transaction() -> None:
+    with pytest.raises(RuntimeError, match="transaction"), bulk.indexes_deferred(TABLES):
+        pass

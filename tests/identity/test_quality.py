@@ -65,3 +65,30 @@ def test_incremental_run_places_new_records_like_a_full_run(
     assert result.clusters.height == new.height
     assert scores.f1 >= 0.95
     assert result.merges.columns == ["cluster_a", "cluster_b", "rule", "score"]
+
+
+def test_a_stored_model_scores_exactly_like_the_run_that_trained_it(
+    people: pl.DataFrame, full_run: MatchResult
+) -> None:
+    assert full_run.model is not None
+    assert set(full_run.model) == {"comparisons", "probability_two_random_records_match"}
+
+    again = match(people.drop("pid"), customers_config(), model=full_run.model)
+
+    assert again.model is None  # nothing trained
+    assert again.clusters.equals(full_run.clusters)
+    assert again.evidence.equals(full_run.evidence)
+
+
+def test_incremental_run_with_the_full_runs_model_places_records_like_a_full_run(
+    people: pl.DataFrame, full_run: MatchResult
+) -> None:
+    old = people.filter(pl.col("record_id") <= 1700).drop("pid")
+    existing = old.join(full_run.clusters, on="record_id")
+    new = people.drop("pid").filter(pl.col("record_id") > 1700)
+
+    result = match(new, customers_config(), existing=existing, model=full_run.model)
+
+    placed = pl.concat([existing.select("record_id", "cluster_id"), result.clusters])
+    assert result.model is None
+    assert pairwise_scores(placed, _truth(people), "record_id").f1 >= 0.95

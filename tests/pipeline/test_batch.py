@@ -165,3 +165,11 @@ def test_new_version_of_a_row_stays_with_its_customer(tmp_path: Path) -> None:
     assert (after.id, after.unified_id, after.phone) == (before.id, ZHANG, "13900139001")
     assert after.phones == ["13900139001"]
     assert SourceRecord.objects.filter(current=True).count() == 1
+
+
+def test_a_batch_that_doubles_the_store_builds_its_indexes_last(world: dict[str, Path]) -> None:
+    first = load(("FIN", world["fin"]), ("DMS", world["cust"]), ("DMS", world["veh"]))
+    assert "indexes" in first.stages  # 3 records into an empty store
+    second = load(("DMS", world["rep"]))
+    assert "indexes" not in second.stages  # 1 record beside 3
+    assert RepairOrder.objects.get().order_no == "R001"

@@ -9,6 +9,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 
 STAGE_ZH = {
     "extract": "读取与清洗", "match": "客户匹配", "merge": "合并黄金记录", "publish": "写入数据库",
+    "indexes": "重建索引",
 }
 
 

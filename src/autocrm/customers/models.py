@@ -34,10 +34,10 @@ class Customer(models.Model):
     kind = models.CharField("类型", max_length=8, default="person")
     name = models.CharField("姓名", max_length=128, blank=True, db_index=True)
     name_pinyin = models.CharField(max_length=256, blank=True, db_index=True)
-    id_number = models.CharField("证件号码", max_length=18, blank=True, db_index=True)
+    id_number = models.CharField("证件号码", max_length=18, blank=True)
     gender = models.CharField("性别", max_length=1, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
-    phone = models.CharField("手机", max_length=11, blank=True, db_index=True)
+    phone = models.CharField("手机", max_length=11, blank=True)
     phones = models.JSONField("全部手机", default=list, blank=True)
     province = models.CharField("省份", max_length=32, blank=True)
     city = models.CharField("城市", max_length=32, blank=True)
@@ -54,6 +54,11 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # Looked up by equality only: no LIKE (pattern-ops) twin as `db_index` would add.
+        indexes = [
+            models.Index(fields=["id_number"], name="customer_id_number"),
+            models.Index(fields=["phone"], name="customer_phone"),
+        ]
         verbose_name = "客户"
         verbose_name_plural = "客户"
 

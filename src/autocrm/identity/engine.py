@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -28,6 +29,7 @@ class MatchResult:
     evidence: pl.DataFrame  # left_id, right_id, rule, score, detail (JSON)
     merges: pl.DataFrame  # cluster_a, cluster_b, rule, score: for steward review, not applied
     warnings: list[str] = field(default_factory=list)
+    model: dict[str, Any] | None = None  # the probabilistic model this run trained, if any
 
 
 def match(
@@ -35,19 +37,21 @@ def match(
     config: MatchConfig,
     existing: pl.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
+    model: dict[str, Any] | None = None,
 ) -> MatchResult:
     """Cluster `records`, optionally against `existing` records that carry a cluster_id.
 
     New records joining an existing cluster get its id; new clusters get ids above the
     largest existing one. Existing clusters are never joined: links between them are
-    reported in `merges` and the new record goes with the best-supported one.
+    reported in `merges` and the new record goes with the best-supported one. With `model`
+    the probabilistic stage scores with it instead of training.
     """
     say = progress or (lambda _message: None)
     frame = working_frame(records, config, existing)
     state = initial_state(frame, config)
     say(f"matching {records.height} records against {frame.height - records.height} existing")
     det_evidence, det_merges = run_keys(frame, state, config, say)
-    scored = score_pairs(frame, state, config, say)
+    scored = score_pairs(frame, state, config, say, model)
     splink_evidence, splink_merges = _link_scored(state, scored.pairs)
     # Keys once more: a nameless call whose phone showed two spellings of one name (张伟 and
     # 张玮) was ambiguous before the probabilistic stage joined the spellings; now it is not.
@@ -61,6 +65,7 @@ def match(
         evidence=_evidence_with_ids(frame, pl.concat(evidence), config.id_column),
         merges=_merges_table(pl.concat(merges)),
         warnings=scored.warnings,
+        model=scored.model,
     )
 
 

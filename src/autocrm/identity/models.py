@@ -45,3 +45,22 @@ class MergeProposal(models.Model):
         indexes = [models.Index(fields=["customer_a", "customer_b"])]
         verbose_name = "合并建议"
         verbose_name_plural = "合并建议"
+
+
+class MatchModel(models.Model):
+    """A trained probabilistic model (m and u per comparison level, the prior), for reuse.
+
+    A large load trains one; smaller loads with the same matching configuration score with the
+    newest instead of training again on their few rows.
+    """
+
+    config_digest = models.CharField(max_length=64)
+    model = models.JSONField()
+    records = models.IntegerField("训练记录数")
+    trained_at = models.DateTimeField("训练时间")
+    load = models.ForeignKey("sources.Load", null=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        indexes = [models.Index(fields=["config_digest", "-trained_at"])]
+        verbose_name = "匹配模型"
+        verbose_name_plural = "匹配模型"

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -37,6 +38,12 @@ class ScoredPairs:
 
     pairs: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PAIR_SCHEMA))
     warnings: list[str] = field(default_factory=list)
+    model: dict[str, Any] | None = None  # the model trained by this run, None when reused
+
+
+def trained_parts(model: dict[str, Any]) -> dict[str, Any]:
+    """Keep what a run learned (m and u per comparison level, the match prior) from a model."""
+    return {key: model[key] for key in ("comparisons", "probability_two_random_records_match")}
 
 
 def score_pairs(
@@ -44,8 +51,13 @@ def score_pairs(
     state: LinkState,
     config: MatchConfig,
     progress: Callable[[str], None],
+    model: dict[str, Any] | None = None,
 ) -> ScoredPairs:
-    """Score candidate pairs between nodes with Splink; return those above the threshold."""
+    """Score candidate pairs between nodes with Splink; return those above the threshold.
+
+    With `model` (from `trained_parts` of an earlier run with the same config) the run skips
+    training, which is most of its time on a small incremental batch.
+    """
     if not config.fields or not config.blocking:
         return ScoredPairs(warnings=["probabilistic stage skipped: no fields or blocking"])
     profiles = build_profiles(frame, state, config)
@@ -59,7 +71,7 @@ def score_pairs(
     with tempfile.TemporaryDirectory(prefix="autocrm-match-") as tmp:
         con = duckdb.connect()
         try:
-            return _run_splink(con, Path(tmp), profiles, state, config, progress)
+            return _run_splink(con, Path(tmp), profiles, state, config, progress, model)
         except Exception as exc:  # a matching run must not die in the optional stage
             log.exception("probabilistic stage failed")
             return ScoredPairs(warnings=[
@@ -102,6 +114,7 @@ def _run_splink(
     state: LinkState,
     config: MatchConfig,
     progress: Callable[[str], None],
+    model: dict[str, Any] | None,
 ) -> ScoredPairs:
     register_functions(con)
     profiles.write_parquet(tmp / "profiles.parquet")
@@ -109,12 +122,17 @@ def _run_splink(
     warnings: list[str] = []
     prior = _prior(profiles, config, warnings)
     settings = _settings(config, state, prior)
-    linker = _train(con, settings, config, profiles.height, warnings, progress)
+    if model is None:
+        linker = _train(con, settings, config, profiles.height, warnings, progress)
+        trained: dict[str, Any] | None = trained_parts(linker.misc.save_model_to_json())
+    else:
+        progress("probabilistic: using the stored model")
+        linker, trained = _linker(con, {**settings, **model}), None
     progress("probabilistic: scoring candidate pairs")
     predictions = linker.inference.predict(threshold_match_probability=config.threshold)
     pairs = _read_pairs(con, tmp, predictions.physical_name, config)
     progress(f"probabilistic: {pairs.height} pairs above {config.threshold}")
-    return ScoredPairs(pairs=pairs, warnings=warnings)
+    return ScoredPairs(pairs=pairs, warnings=warnings, model=trained)
 
 
 def _prior(profiles: pl.DataFrame, config: MatchConfig, warnings: list[str]) -> float:

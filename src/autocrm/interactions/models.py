@@ -6,9 +6,9 @@ from django.db import models
 class Interaction(models.Model):
     """One contact: a call, complaint, rescue, survey, sign-up, post, contract, invoice."""
 
-    customer_id = models.BigIntegerField(null=True, db_index=True)
+    customer_id = models.BigIntegerField(null=True)
     vin = models.CharField(max_length=17, null=True, blank=True)
-    kind = models.CharField("类型", max_length=16, db_index=True)
+    kind = models.CharField("类型", max_length=16)
     occurred_at = models.DateTimeField("时间", null=True)
     source = models.CharField("来源系统", max_length=8)
     dealer_code = models.CharField("经销商", max_length=16, blank=True)
@@ -19,6 +19,7 @@ class Interaction(models.Model):
 
     class Meta:
         ordering = ["-occurred_at"]
+        # The timeline reads one customer's rows newest first; this index serves that alone.
         indexes = [models.Index(fields=["customer_id", "occurred_at"])]
         verbose_name = "接触记录"
         verbose_name_plural = "接触记录"

@@ -26,6 +26,12 @@ from autocrm.sources.config import get_source
 from autocrm.sources.models import Load
 from autocrm.vehicles import build as vehicle_build
 
+# The tables a batch writes in bulk, whose indexes a large batch builds once at the end.
+BULK_TABLES = (
+    "sources_sourcerecord", "sources_identitykey", "interactions_interaction",
+    "vehicles_repairorder", "vehicles_vehicle", "vehicles_ownership", "customers_customer",
+    "customers_customerdealer", "identity_matchevidence", "quality_issue",
+)
 Progress = Callable[[str, int, int], None]
 
 
@@ -128,11 +134,26 @@ def run(
             if rep.status == "failed":
                 record_failure(report.batch, rep)
         if extracted:
-            _publish(report, extracted, progress)
+            _publish_all(report, extracted, progress)
         audit.record("load", "batch", report.batch, actor=actor,
                      files=len(files), records=report.records)
         _pause_before_commit()
     return report
+
+
+def _publish_all(report: BatchReport, extracted: list[Extracted], progress: Progress) -> None:
+    """Publish; a batch that at least doubles the store is `large`: it builds the big tables'
+    indexes last and trains the matching model."""
+    rows = sum(ex.frame.height for ex in extracted)
+    if rows <= bulk.next_id("sources_sourcerecord") - 1:
+        _publish(report, extracted, progress, large=False)
+        return
+    with bulk.indexes_deferred(BULK_TABLES):
+        _publish(report, extracted, progress, large=True)
+        progress("indexes", 0, 1)
+        t = time.perf_counter()
+    _timed(report, "indexes", t)
+    progress("indexes", 1, 1)
 
 
 def _pause_before_commit() -> None:
@@ -160,7 +181,10 @@ def _timed(report: BatchReport, stage: str, start: float) -> float:
     return now
 
 
-def _publish(report: BatchReport, extracted: list[Extracted], progress: Progress) -> None:
+def _publish(
+    report: BatchReport, extracted: list[Extracted], progress: Progress, *, large: bool
+) -> None:
+    """Match, merge and write a batch; a `large` one also trains the matching model afresh."""
     from autocrm.pipeline.records import build_records
 
     t = time.perf_counter()
@@ -171,7 +195,7 @@ def _publish(report: BatchReport, extracted: list[Extracted], progress: Progress
     old = publish.supersede(records)
     t = _timed(report, "prepare", t)
     progress("match", 0, 1)
-    ident = identify(records, old, bulk.next_id("customers_customer"))
+    ident = identify(records, old, bulk.next_id("customers_customer"), train=large)
     records = records.with_columns(
         lookup("record_id", ident.customers["record_id"], ident.customers["customer_id"])
         .alias("customer_id")

@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from autocrm.core import bulk
+from autocrm.identity import trained
 from autocrm.identity.config import MatchConfig, load_config
 from autocrm.identity.engine import match
 from autocrm.pipeline.records import IDENTITY_FIELDS, identity_frame
@@ -110,11 +111,14 @@ def _continuity(clusters: pl.DataFrame, records: pl.DataFrame, old: pl.DataFrame
     )
 
 
-def identify(records: pl.DataFrame, old: pl.DataFrame, first_customer: int) -> Identified:
+def identify(
+    records: pl.DataFrame, old: pl.DataFrame, first_customer: int, *, train: bool = False
+) -> Identified:
     """Match identity records, number new customers from `first_customer`.
 
     `old` holds the stored versions (id, customer_id, source, feed, record_key) this batch
-    replaces.
+    replaces. The probabilistic model is trained (and kept) when `train` is set or none is
+    stored yet; otherwise the stored one scores the batch.
     """
     idf = identity_frame(records).filter(
         pl.any_horizontal(pl.col(c).is_not_null() for c in ("name", "id_number", "phone"))
@@ -123,7 +127,12 @@ def identify(records: pl.DataFrame, old: pl.DataFrame, first_customer: int) -> I
         empty = pl.DataFrame(schema={"record_id": pl.Int64, "customer_id": pl.Int64})
         return Identified(empty, [], pl.DataFrame(), pl.DataFrame())
     existing = existing_candidates(idf, set(old["id"].to_list()))
-    result = match(idf, customer_config(), existing=existing)
+    config = customer_config()
+    result = match(idf, config, existing=existing, model=None if train else trained.latest(config))
+    if result.model is not None:
+        first_load = records["load_id"].min()
+        trained.keep(config, result.model, idf.height,
+                     first_load if isinstance(first_load, int) else None)
     known = set(existing["cluster_id"].to_list()) if existing is not None else set()
     known |= set(old["customer_id"].drop_nulls().to_list())
     clusters = _continuity(

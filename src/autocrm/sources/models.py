@@ -46,7 +46,7 @@ class SourceRecord(models.Model):
     row_no = models.IntegerField()
     record_key = models.CharField(max_length=128)
     customer_id = models.BigIntegerField(null=True, db_index=True)
-    vin = models.CharField(max_length=17, null=True, db_index=True)
+    vin = models.CharField(max_length=17, null=True)
     dealer_code = models.CharField(max_length=16, null=True)
     event_date = models.DateField(null=True)
     current = models.BooleanField(default=True)
@@ -54,7 +54,10 @@ class SourceRecord(models.Model):
     held_fields = models.JSONField(default=list)
 
     class Meta:
-        indexes = [models.Index(fields=["source", "feed", "record_key"])]
+        indexes = [
+            models.Index(fields=["source", "feed", "record_key"]),
+            models.Index(fields=["vin"], name="sourcerecord_vin"),  # equality only, no LIKE twin
+        ]
         verbose_name = "源记录"
         verbose_name_plural = "源记录"
 
