@@ -91,16 +91,20 @@ def _read_csv(path: Path, known: set[str]) -> RawTable:
     header = [clean_header(c) for c in records[head]]
     table = RawTable(header, [], [], encoding, [])
     last = len(records) - 1
+    damage = MOJIBAKE in text  # most files have none: skip looking for it cell by cell
     for idx in range(head + 1, len(records)):
-        cells: list[str | None] = [c if c != "" else None for c in records[idx]]
-        if not any(c and c.strip() for c in cells):
+        cells: list[str | None] = [c or None for c in records[idx]]
+        if not any(c and not c.isspace() for c in cells):
             continue
-        _add_row(table, cells, idx + 1, truncated=(idx == last and not ends_clean))
+        _add_row(table, cells, idx + 1, truncated=(idx == last and not ends_clean),
+                 damage=damage)
     return table
 
 
-def _add_row(table: RawTable, cells: list[str | None], row_no: int, truncated: bool) -> None:
-    """Append one row, or record why it cannot be used."""
+def _add_row(
+    table: RawTable, cells: list[str | None], row_no: int, truncated: bool, damage: bool = True
+) -> None:
+    """Append one row, or record why it cannot be used (`damage`: look for U+FFFD)."""
     width = len(table.header)
     if len(cells) > width:
         extra = ",".join(c or "" for c in cells[width:])
@@ -109,7 +113,8 @@ def _add_row(table: RawTable, cells: list[str | None], row_no: int, truncated: b
     if truncated and len(cells) < width:
         table.problems.append((row_no, "*", ",".join(c or "" for c in cells), "ROW_TRUNCATED"))
         return
-    damaged = next((i for i, c in enumerate(cells) if c and MOJIBAKE in c), None)
+    damaged = next((i for i, c in enumerate(cells) if c and MOJIBAKE in c), None) if damage \
+        else None
     if damaged is not None:
         field = table.header[damaged]
         table.problems.append((row_no, field, cells[damaged] or "", "ENCODING_DAMAGED"))
