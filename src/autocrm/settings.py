@@ -89,7 +89,20 @@ def _database() -> dict[str, object]:
     """Return the default database: DATABASE_URL, or a SQLite file in WAL mode."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dict(dj_database_url.parse(url, conn_max_age=60))
+        config = dict(dj_database_url.parse(url, conn_max_age=60))
+        if "postgresql" not in str(config["ENGINE"]):
+            return config
+        # Bind parameters on the server so that a statement run 5 times on a connection is
+        # prepared once: the 360° view's queries then skip parsing and planning.
+        # AUTOCRM_PG_PREPARE=off turns that off (for a transaction-mode connection pooler).
+        prepare = os.environ.get("AUTOCRM_PG_PREPARE", "5")
+        options: dict[str, object] = {
+            "server_side_binding": True,
+            "prepare_threshold": None if prepare == "off" else int(prepare),
+        }
+        options.update(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+        config["OPTIONS"] = options
+        return config
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
