@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from autocrm.accounts import selectors
 from autocrm.accounts.actor import actor_for
 from autocrm.accounts.models import ApiToken, Membership, Role
 from autocrm.core import audit
@@ -60,9 +61,7 @@ def issue_token(user: Any, name: str = "") -> tuple[str, int]:
 
 def user_for_token(token: str) -> Any:
     """Return the active user of a valid, unexpired, unrevoked token, or None."""
-    row = (ApiToken.objects
-           .select_related("user__membership__role__department", "user__membership__dealer")
-           .filter(digest=_digest(token), revoked_at__isnull=True).first())
+    row = selectors.token_with_user(_digest(token))
     now = timezone.now()
     if row is None or not row.user.is_active or (row.expires_at and row.expires_at <= now):
         return None
