@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from autocrm.core.models import AuditEntry
@@ -187,9 +188,11 @@ def test_the_api_reads_a_customer_in_a_fixed_number_of_queries(
     token, _ = account_services.issue_token(make_user("cc_agent"))
     client = Client()
     client.get(f"/api/customers/{ids['zhang']}", HTTP_AUTHORIZATION=f"Bearer {token}")
-    # token with user and role, customer, records, vehicles, repairs, owners, timeline,
-    # dealers, audit entry (held changes are not read for a role without `steward`)
-    with django_assert_num_queries(9):
+    # token with user and role; the sections (customer, records, vehicles, repairs, owners,
+    # timeline, dealers: one statement on PostgreSQL, one each on SQLite); the audit entry.
+    # Held changes are not read for a role without `steward`.
+    sections = 1 if connection.vendor == "postgresql" else 7
+    with django_assert_num_queries(1 + sections + 1):
         resp = client.get(f"/api/customers/{ids['li']}", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert resp.status_code == 200
 

@@ -56,6 +56,19 @@ def test_api_returns_the_360_view_with_lineage(loaded: Path) -> None:
     assert body["timeline"][0]["kind"] == "contract"
 
 
+def test_times_in_the_360_view_read_the_same_on_both_databases(loaded: Path) -> None:
+    from autocrm.customers.view360 import customer_360
+    from autocrm.sources.models import Load
+
+    at = dt.datetime(2026, 11, 1, 9, 30, 5, 123400, tzinfo=dt.UTC)  # µs ending in zeros
+    Load.objects.update(started_at=at)
+    view = customer_360(Customer.objects.get(id_number=ZHANG).id)
+
+    assert view["profile"]["name"]["loaded_at"] == "2026-11-01T09:30:05.123400+00:00"
+    assert [(t["kind"], t["at"]) for t in view["timeline"]] == [
+        ("contract", "2024-02-29T16:00:00+00:00")]  # 2024-03-01 00:00 in Shanghai
+
+
 def test_api_unknown_customer_is_404_with_code() -> None:
     client = Client()
     client.force_login(make_user("fi_specialist"))
