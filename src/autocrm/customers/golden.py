@@ -10,7 +10,12 @@ from pypinyin import Style, lazy_pinyin
 
 from autocrm.core import bulk
 from autocrm.customers.models import PROFILE_FIELDS
-from autocrm.customers.survivorship import golden_values, lineage_json, priorities
+from autocrm.customers.survivorship import (
+    golden_values,
+    lineage_json,
+    priorities,
+    unpivot_present,
+)
 
 RIC_PATTERN = r"^\d{17}[\dX]$"
 COMPANY_PATTERN = "公司|集团|有限|厂|中心|银行|医院|学校|研究所|事务所|合作社"
@@ -34,14 +39,9 @@ class Golden:
 def candidates(records: pl.DataFrame) -> pl.DataFrame:
     """Return long candidates (entity_id, record_id, load_id, source, observed, field, value)."""
     fields = [f for f in PROFILE_FIELDS if f in records.columns]
-    long = records.select(
-        pl.col("customer_id").cast(pl.Utf8).alias("entity_id"),
-        "record_id", "load_id", "source",
-        pl.col("event_day").alias("observed"),
-        *[pl.col(f).cast(pl.Utf8) for f in fields],
-    ).unpivot(index=["entity_id", "record_id", "load_id", "source", "observed"],
-              variable_name="field", value_name="value")
-    long = long.filter(pl.col("value").is_not_null() & (pl.col("value") != ""))
+    index = [pl.col("customer_id").cast(pl.Utf8).alias("entity_id"), "record_id", "load_id",
+             "source", pl.col("event_day").alias("observed")]
+    long = unpivot_present(records, index, fields)
     if "held_fields" in records.columns:
         held = records.select("record_id", pl.col("held_fields").alias("field")).explode("field")
         long = long.join(held.drop_nulls(), on=["record_id", "field"], how="anti")

@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -57,6 +58,24 @@ def priorities() -> Priorities:
         vehicle=tup(raw["vehicle"]),
         hold_on_change=tuple(raw["hold_on_change"]),
     )
+
+
+def unpivot_present(frame: pl.DataFrame, index: list[Any], fields: list[str]) -> pl.DataFrame:
+    """Unpivot `fields` to (field, value) text rows beside `index`, keeping present values only.
+
+    One field at a time: most cells are empty, and unpivoting all before filtering would hold
+    rows x fields rows at once (about 1 GiB per million source rows).
+    """
+    parts = []
+    for name in fields:
+        value = pl.col(name).cast(pl.Utf8)
+        parts.append(
+            frame.filter(value.is_not_null() & (value != ""))
+            .select(*index, pl.lit(name).alias("field"), value.alias("value"))
+        )
+    schema = frame.select(index).schema
+    empty = pl.DataFrame(schema={**schema, "field": pl.Utf8, "value": pl.Utf8})
+    return pl.concat([empty, *parts], how="vertical_relaxed")
 
 
 def survive(cands: pl.DataFrame, ranks: pl.DataFrame, default_rank: int = 99) -> pl.DataFrame:

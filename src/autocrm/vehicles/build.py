@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from autocrm.core import bulk
-from autocrm.customers.survivorship import golden_values, lineage_json
+from autocrm.customers.survivorship import golden_values, lineage_json, unpivot_present
 from autocrm.vehicles.models import VEHICLE_FIELDS
 
 OWNER_FEEDS = ("invoice", "contract", "vehicle")
@@ -27,11 +27,9 @@ def candidates(records: pl.DataFrame) -> pl.DataFrame:
         .alias("purchase_date")
     )
     fields = [f for f in VEHICLE_FIELDS if f in frame.columns]
-    return frame.select(
-        pl.col("vin").alias("entity_id"), "record_id", "load_id", "source",
-        pl.col("event_day").alias("observed"), *[pl.col(f).cast(pl.Utf8) for f in fields],
-    ).unpivot(index=["entity_id", "record_id", "load_id", "source", "observed"],
-              variable_name="field", value_name="value")
+    index = [pl.col("vin").alias("entity_id"), "record_id", "load_id", "source",
+             pl.col("event_day").alias("observed")]
+    return unpivot_present(frame, index, fields)
 
 
 def ownerships(records: pl.DataFrame) -> pl.DataFrame:
