@@ -67,11 +67,11 @@ def unpivot_present(frame: pl.DataFrame, index: list[Any], fields: list[str]) ->
     rows x fields rows at once (about 1 GiB per million source rows).
     """
     parts = []
-    for name in fields:
+    for name in fields:  # select before filtering: a filter of the whole frame copies it
         value = pl.col(name).cast(pl.Utf8)
         parts.append(
-            frame.filter(value.is_not_null() & (value != ""))
-            .select(*index, pl.lit(name).alias("field"), value.alias("value"))
+            frame.select(*index, pl.lit(name).alias("field"), value.alias("value"))
+            .filter(pl.col("value").is_not_null() & (pl.col("value") != ""))
         )
     schema = frame.select(index).schema
     empty = pl.DataFrame(schema={**schema, "field": pl.Utf8, "value": pl.Utf8})

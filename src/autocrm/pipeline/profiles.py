@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from autocrm.core import bulk
 from autocrm.customers import golden
+from autocrm.customers.models import PROFILE_FIELDS
 from autocrm.identity import proposals
 from autocrm.pipeline import store
 
@@ -63,9 +64,11 @@ def rebuild_customers(
     """Recompute golden rows of affected customers; return records with held fields marked."""
     existing = sorted(affected - new_ids)
     stored = store.fetch("customer_id", existing, exclude=set(records["record_id"]))
-    batch = records.filter(pl.col("customer_id").is_not_null()).with_columns(
-        pl.lit([], dtype=pl.List(pl.Utf8)).alias("held_fields")
-    )
+    used = ["record_id", "customer_id", "load_id", "source", "feed", "event_day", "dealer_code",
+            *PROFILE_FIELDS]  # what survivorship and the dealer links read: not the whole row
+    batch = records.select(c for c in records.columns if c in set(used)).filter(
+        pl.col("customer_id").is_not_null()
+    ).with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("held_fields"))
     profile = pl.concat([batch, stored], how="diagonal_relaxed") if stored.height else batch
     batch_ids = set(records["record_id"].to_list())
     result = golden.build(profile, _old_golden(existing), batch_ids)

@@ -41,6 +41,8 @@ def _stored_feeds(records: pl.DataFrame) -> pl.DataFrame:
                        [source, feed])
     ]
     wanted = pl.DataFrame(held, schema={"source": pl.Utf8, "feed": pl.Utf8}, orient="row")
+    if wanted.is_empty():  # a first load: nothing to supersede, and no join over every row
+        return pl.DataFrame(schema={"source": pl.Utf8, "feed": pl.Utf8, "record_key": pl.Utf8})
     return records.select("source", "feed", "record_key").join(
         wanted, on=["source", "feed"], how="semi"
     )
@@ -89,13 +91,24 @@ def write_keys(records: pl.DataFrame) -> None:
                       pl.concat([keys, nicks], how="vertical_relaxed") if nicks.height else keys)
 
 
+def _columns(records: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """Select the named columns a writer reads (those present) before it filters rows.
+
+    Filtering the whole batch would copy every column of the rows kept.
+    """
+    wanted = set(names)
+    return records.select(c for c in records.columns if c in wanted)  # in the batch's order
+
+
 def _detail(events: pl.DataFrame) -> pl.Expr:
     return json_object([c for c in events.columns if c in DETAIL_FIELDS])
 
 
 def write_interactions(records: pl.DataFrame, labels: dict[tuple[str, str], str]) -> int:
     """Put every event record of the batch on its customer's timeline."""
-    events = records.filter(pl.col("entity").is_in(list(EVENT_ENTITIES)))
+    used = ["customer_id", "vin", "entity", "event_date", "source", "feed", "dealer_code",
+            "summary", "record_id", *TITLE_FIELD.values(), *sorted(DETAIL_FIELDS)]
+    events = _columns(records, used).filter(pl.col("entity").is_in(list(EVENT_ENTITIES)))
     if events.is_empty():
         return 0
     title_parts = [pl.lit("")]
@@ -124,13 +137,14 @@ def write_interactions(records: pl.DataFrame, labels: dict[tuple[str, str], str]
 
 def write_repairs(records: pl.DataFrame, vehicle_ids: dict[str, int]) -> int:
     """Insert the batch's repair and maintenance orders."""
-    repairs = records.filter(
+    texts = ["dealer_code", "order_no", "repair_type", "items", "parts", "technician", "advisor"]
+    used = ["entity", "vin", "event_day", "mileage", "amount", "record_id", *texts]
+    repairs = _columns(records, used).filter(
         (pl.col("entity") == "repair") & pl.col("vin").is_in(list(vehicle_ids))
         & pl.col("event_day").is_not_null()
     )
     if repairs.is_empty():
         return 0
-    texts = ["dealer_code", "order_no", "repair_type", "items", "parts", "technician", "advisor"]
     ids = pl.DataFrame({"vin": list(vehicle_ids), "vehicle_id": list(vehicle_ids.values())})
     frame = repairs.join(ids, on="vin").select(
         "vehicle_id",

@@ -72,7 +72,8 @@ def build_records(files: list[tuple[Extracted, int]], first_id: int) -> pl.DataF
 def identity_frame(records: pl.DataFrame) -> pl.DataFrame:
     """Return the columns the matching engine compares, for identity-bearing records."""
     cols = {c: records.schema.get(c) for c in IDENTITY_FIELDS}
-    rows = records.filter(pl.col("identity"))
+    present = ["identity", "record_id", "source", *(c for c, t in cols.items() if t is not None)]
+    rows = records.select(present).filter(pl.col("identity"))  # not a copy of whole rows
     exprs = [pl.col("record_id"), pl.col("source")]
     for name, dtype in cols.items():
         if dtype is None:

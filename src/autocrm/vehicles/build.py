@@ -15,9 +15,20 @@ DATE_FIELDS = {
 }
 
 
+def _owner_rows(records: pl.DataFrame, used: list[str], where: pl.Expr) -> pl.DataFrame:
+    """Return the `used` columns (those present) of owner-feed rows matching `where`.
+
+    Columns are selected before filtering: a filter of the whole batch would copy all of it.
+    """
+    wanted = set(used)
+    frame = records.select(c for c in records.columns if c in wanted)
+    return frame.filter(where & pl.col("feed").is_in(OWNER_FEEDS))
+
+
 def candidates(records: pl.DataFrame) -> pl.DataFrame:
     """Return long vehicle candidates; an invoice's date is the purchase date."""
-    frame = records.filter(pl.col("vin").is_not_null() & pl.col("feed").is_in(OWNER_FEEDS))
+    used = ["vin", "feed", "record_id", "load_id", "source", "event_day", *VEHICLE_FIELDS]
+    frame = _owner_rows(records, used, pl.col("vin").is_not_null())
     if "purchase_date" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.Date).alias("purchase_date"))
     frame = frame.with_columns(
@@ -34,11 +45,9 @@ def candidates(records: pl.DataFrame) -> pl.DataFrame:
 
 def ownerships(records: pl.DataFrame) -> pl.DataFrame:
     """Return vin, customer_id, start, end, record_id: owners in order of first evidence."""
-    frame = records.filter(
-        pl.col("vin").is_not_null()
-        & pl.col("customer_id").is_not_null()
-        & pl.col("feed").is_in(OWNER_FEEDS)
-    )
+    used = ["vin", "customer_id", "feed", "record_id", "event_day", "purchase_date"]
+    frame = _owner_rows(records, used,
+                        pl.col("vin").is_not_null() & pl.col("customer_id").is_not_null())
     if "purchase_date" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.Date).alias("purchase_date"))
     dated = frame.with_columns(
