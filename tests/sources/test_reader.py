@@ -80,3 +80,76 @@ def test_feed_is_chosen_by_header_and_diff_names_changes() -> None:
     assert diff.renamed == {"工单编号": "工单号"}
     assert diff.added == ["新字段"]
     assert diff.missing == ["里程", "维修类型", "项目", "更换零件", "金额", "技师", "服务顾问"]
+
+
+SHORT_HEADER = "合同编号,客户姓名,手机号码"
+
+
+def _csv(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "f.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_blank_lines_between_rows_keep_the_row_numbers(tmp_path: Path) -> None:
+    path = _csv(tmp_path, SHORT_HEADER + "\r\nF1,张伟,13800138000\r\n\r\n  \r\nF2,李娜,\r\n,,\r\n"
+                "F3,王芳,13700137000\r\n")
+    table = read_table(path, KNOWN)
+    assert table.rows == [["F1", "张伟", "13800138000"], ["F2", "李娜", None],
+                          ["F3", "王芳", "13700137000"]]
+    assert table.row_numbers == [2, 5, 7]
+    assert table.problems == []
+
+
+def test_quoted_cell_with_an_embedded_newline_is_one_row(tmp_path: Path) -> None:
+    path = _csv(tmp_path, SHORT_HEADER + '\nF1,"张\n伟",13800138000\nF2,"李""娜""",\n'
+                'F3,王芳,""\n')
+    table = read_table(path, KNOWN)
+    assert table.rows == [["F1", "张\n伟", "13800138000"], ["F2", '李"娜"', None],
+                          ["F3", "王芳", None]]
+    assert table.row_numbers == [2, 3, 4]
+
+
+def test_row_with_more_cells_than_the_header_is_a_problem(tmp_path: Path) -> None:
+    path = _csv(tmp_path, SHORT_HEADER + "\nF1,张伟,13800138000,多余,,x\nF2,李娜,13900139000,\n"
+                "F3,王芳\n")
+    table = read_table(path, KNOWN)
+    assert table.problems == [(2, "*", "多余,,x", "ROW_TOO_MANY_CELLS"),
+                              (3, "*", "", "ROW_TOO_MANY_CELLS")]
+    assert table.rows == [["F3", "王芳", None]]
+    assert table.row_numbers == [4]
+
+
+def test_gb18030_file_is_read_as_utf8(tmp_path: Path) -> None:
+    path = _csv(tmp_path, SHORT_HEADER + "\r\nF1,张伟,13800138000\r\nF2,𠮷野,13900139000\r\n",
+                encoding="gb18030")
+    table = read_table(path, KNOWN)
+    assert table.encoding == "gb18030"
+    assert table.header == ["合同编号", "客户姓名", "手机号码"]
+    assert table.rows == [["F1", "张伟", "13800138000"], ["F2", "𠮷野", "13900139000"]]
+    assert table.row_numbers == [2, 3]
+
+
+def test_title_rows_above_the_header_count_in_row_numbers(tmp_path: Path) -> None:
+    path = _csv(tmp_path, '"贷款合同\n导出",,\n\n' + SHORT_HEADER + "\nF1,张伟,13800138000\n")
+    table = read_table(path, KNOWN)
+    assert table.header == ["合同编号", "客户姓名", "手机号码"]
+    assert table.rows == [["F1", "张伟", "13800138000"]]
+    assert table.row_numbers == [4]
+
+
+def test_row_with_a_replacement_character_is_damaged(tmp_path: Path) -> None:
+    path = _csv(tmp_path, SHORT_HEADER + "\nF1,张伟,13800138000\nF2,李\ufffd,139\ufffd\n"
+                "F3,王芳,13700137000\n")
+    table = read_table(path, KNOWN)
+    assert table.problems == [(3, "客户姓名", "李\ufffd", "ENCODING_DAMAGED")]
+    assert table.row_numbers == [2, 4]
+
+
+def test_stray_quotes_are_read_as_the_csv_module_reads_them(tmp_path: Path) -> None:
+    path = _csv(tmp_path, SHORT_HEADER + '\nF1,张"伟,13800138000\nF2,"李娜"x,13900139000\n'
+                '"F3,王芳\n')
+    table = read_table(path, KNOWN)
+    assert table.rows == [["F1", '张"伟', "13800138000"], ["F2", "李娜x", "13900139000"],
+                          ["F3,王芳\n", None, None]]
+    assert table.row_numbers == [2, 3, 4]

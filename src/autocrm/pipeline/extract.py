@@ -107,7 +107,7 @@ def read_mapped(source: Source, path: Path) -> Extracted:
     raw = raw.with_columns(record_key(feed, raw).alias("_key"))
     unique, dup_issues = _drop_duplicates(raw.drop("_key"))
     issues = pl.concat([_structural_issues(table.problems), dup_issues], how="vertical_relaxed")
-    rows_read = len(table.rows) + len(table.problems)
+    rows_read = table.frame.height + len(table.problems)
     return Extracted(
         path, source, feed, file_digest(path), table.encoding, diff, rows_read,
         raw.join(unique.select("_row"), on="_row", how="semi"), issues, dealer,

@@ -9,7 +9,7 @@ import polars as pl
 
 from autocrm.core.errors import InputError
 from autocrm.sources.config import Feed, Source, sources
-from autocrm.sources.reader import RawTable
+from autocrm.sources.table import ROW, RawTable
 
 
 @dataclass
@@ -86,13 +86,12 @@ def check_required(feed: Feed, diff: HeaderDiff, path: Path) -> None:
 
 def to_frame(feed: Feed, table: RawTable) -> pl.DataFrame:
     """Return the rows as a frame of canonical Utf8 columns plus `_row`."""
-    index = {}
+    index: dict[str, int] = {}
     for i, h in enumerate(table.header):
         canonical = feed.columns.get(h) or feed.renamed.get(h)
         if canonical and canonical not in index:
             index[canonical] = i
-    data: dict[str, list[str | None]] = {
-        name: [row[i] for row in table.rows] for name, i in index.items()
-    }
-    frame = pl.DataFrame(data, schema={k: pl.Utf8 for k in data})
-    return frame.with_columns(pl.Series("_row", table.row_numbers, dtype=pl.Int64))
+    columns = table.frame.columns
+    return table.frame.select(
+        *(pl.col(columns[i]).alias(name) for name, i in index.items()), pl.col(ROW)
+    )
