@@ -10,7 +10,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# isort: off
+import autocrm  # noqa: F401  (sets Polars' allocator up before Polars loads)
 import polars as pl
+# isort: on
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import peak_rss_mib  # noqa: E402
