@@ -88,11 +88,16 @@ def finish_loads(
     per_load = dict(loaded.iter_rows())
     now = timezone.now()
     open_feeds = open_issue_feeds(min(lid for _, lid in pairs))
+    keyed = records.select("load_id", "source", "feed", "record_key")
+    # Split once (not one filter of the whole batch per file), and only if there is to resolve.
+    by_load = keyed.partition_by("load_id", as_dict=True) if open_feeds else {}
+    all_issues = []
     for ex, load_id in pairs:
         issues = _issues(ex, load_id)
-        bulk.insert_frame("quality_issue", issues.select(ISSUE_COLS))
+        all_issues.append(issues.select(ISSUE_COLS))
         _notice(ex, load_id)
-        _resolve(issues, records.filter(pl.col("load_id") == load_id), load_id, open_feeds)
+        if open_feeds:
+            _resolve(issues, by_load.get((load_id,), keyed.clear()), load_id, open_feeds)
         rejected = issues.filter(pl.col("severity") == "row")["row_no"].n_unique()
         counts[load_id] = {
             "rows_loaded": per_load.get(load_id, 0),
@@ -101,6 +106,7 @@ def finish_loads(
             "rows_duplicate": ex.duplicates,
         }
         Load.objects.filter(id=load_id).update(finished_at=now, **counts[load_id])
+    bulk.insert_frame("quality_issue", pl.concat(all_issues, how="vertical_relaxed"))
     return counts
 
 
