@@ -12,7 +12,7 @@ import polars as pl
 
 CONFIG = Path(__file__).with_name("survivorship.toml")
 LONG_SCHEMA = {
-    "entity_id": pl.Utf8,
+    "entity_id": pl.Utf8,  # a VIN for vehicles; customers keep their Int64 id
     "record_id": pl.Int64,
     "load_id": pl.Int64,
     "source": pl.Utf8,

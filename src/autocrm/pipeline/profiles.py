@@ -53,8 +53,10 @@ def _old_golden(ids: list[int]) -> pl.DataFrame:
         ids,
     )
     return pl.DataFrame(
-        [(str(r[0]), *(None if v is None else str(v) for v in r[1:])) for r in rows],
-        schema=["entity_id", "name", "id_number", "birth_date", "gender"], orient="row",
+        [(r[0], *(None if v is None else str(v) for v in r[1:])) for r in rows],
+        schema={"entity_id": pl.Int64, "name": pl.Utf8, "id_number": pl.Utf8,
+                "birth_date": pl.Utf8, "gender": pl.Utf8},
+        orient="row",
     )
 
 
