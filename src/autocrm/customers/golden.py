@@ -166,7 +166,7 @@ def write(rows: pl.DataFrame, existing: set[int]) -> list[tuple[int, int]]:
     taken = bulk.select_in(
         "SELECT unified_id, id FROM customers_customer WHERE unified_id IN ({})",
         fresh.filter(pl.col("key_type") != "internal")["unified_id"].to_list(),
-    )
+    ) if bulk.exists("SELECT 1 FROM customers_customer") else []  # a first load clashes with none
     clashes = [(int(owner), int(new)) for uid, owner in taken
                for new in fresh.filter(pl.col("unified_id") == uid)["id"].to_list()]
     if clashes:
