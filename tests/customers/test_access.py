@@ -181,6 +181,13 @@ def test_search_by_initials_phone_vin_and_id_number_is_scoped(ids: dict[str, int
     assert client.get("/api/customers/search", {"q": "13700137000"}).json() == []
 
 
+def test_search_by_a_unicode_digit_that_is_not_ascii_finds_nothing(ids: dict[str, int]) -> None:
+    client = client_for("cc_agent")
+    for q in ("³", "²³", "٣"):  # str.isdigit() holds for these; int() refuses "³"
+        resp = client.get("/api/customers/search", {"q": q})
+        assert (resp.status_code, resp.json()) == (200, []), q
+
+
 def test_the_api_reads_a_customer_in_a_fixed_number_of_queries(
         ids: dict[str, int], django_assert_num_queries: Any) -> None:
     from autocrm.accounts import services as account_services

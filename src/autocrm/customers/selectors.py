@@ -48,7 +48,7 @@ def check_reachable(customer_id: int, actor: Actor) -> None:
 
 def _exact(key: str) -> Q | None:
     """Return the condition for a key that names few customers exactly, or None."""
-    if key.isdigit() and len(key) < 11:
+    if key.isascii() and key.isdigit() and len(key) < 11:  # not "³", which int() refuses
         return Q(id=int(key))
     if PHONE.match(key):
         keyed = IdentityKey.objects.filter(kind="phone", value=key).values("customer_id")
