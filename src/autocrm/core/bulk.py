@@ -100,17 +100,24 @@ def _values_frame(values: Sequence[Any]) -> pl.DataFrame:
     return pl.DataFrame({"v": list(values)}, strict=False)
 
 
+@contextmanager
+def _in_list(values: Sequence[Any]) -> Iterator[tuple[str, list[Any]]]:
+    """Yield what goes inside `IN (...)` for `values`, and its parameters: marks inline up to
+    INLINE_MAX values, else a SELECT from a temporary key table holding them."""
+    if len(values) <= INLINE_MAX:
+        yield ", ".join(["%s"] * len(values)), list(values)
+        return
+    with key_table(_values_frame(values)) as name:
+        yield f'SELECT "v" FROM "{name}"', []
+
+
 def execute_in(sql: str, values: Sequence[Any], params: Sequence[Any] = ()) -> int:
     """Run `sql` (with one `IN ({})` placeholder, after `params`) over `values`; return rowcount."""
-    with connection.cursor() as cursor:
-        if len(values) <= INLINE_MAX:
-            if not values:
-                return 0
-            cursor.execute(sql.format(", ".join(["%s"] * len(values))), [*params, *values])
-            return cursor.rowcount
-        with key_table(_values_frame(values)) as name:
-            cursor.execute(sql.format(f'SELECT "v" FROM "{name}"'), list(params))
-            return cursor.rowcount
+    if not values:
+        return 0
+    with _in_list(values) as (inside, args), connection.cursor() as cursor:
+        cursor.execute(sql.format(inside), [*params, *args])
+        return cursor.rowcount
 
 
 def delete_in(table: str, column: str, values: Sequence[Any]) -> int:
@@ -118,19 +125,13 @@ def delete_in(table: str, column: str, values: Sequence[Any]) -> int:
     return execute_in(f'DELETE FROM "{table}" WHERE "{column}" IN ({{}})', values)
 
 
-def select_in(
-    sql: str, values: Sequence[Any], columns: Sequence[str] | None = None
-) -> list[tuple[Any, ...]]:
+def select_in(sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Run `sql` (with one `IN ({})` placeholder) over `values`; return every row."""
-    with connection.cursor() as cursor:
-        if len(values) <= INLINE_MAX:
-            if not values:
-                return []
-            cursor.execute(sql.format(", ".join(["%s"] * len(values))), list(values))
-            return cursor.fetchall()
-        with key_table(_values_frame(values)) as name:
-            cursor.execute(sql.format(f'SELECT "v" FROM "{name}"'))
-            return cursor.fetchall()
+    if not values:
+        return []
+    with _in_list(values) as (inside, args), connection.cursor() as cursor:
+        cursor.execute(sql.format(inside), args)
+        return cursor.fetchall()
 
 
 def select_join(sql: str, keys: pl.DataFrame) -> list[tuple[Any, ...]]:
