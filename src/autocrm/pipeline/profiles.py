@@ -6,6 +6,7 @@ import polars as pl
 from django.utils import timezone
 
 from autocrm.core import bulk
+from autocrm.core.frames import present
 from autocrm.customers import golden
 from autocrm.customers.models import PROFILE_FIELDS
 from autocrm.identity import proposals
@@ -68,7 +69,7 @@ def rebuild_customers(
     stored = store.fetch("customer_id", existing, exclude=set(records["record_id"]))
     used = ["record_id", "customer_id", "load_id", "source", "feed", "event_day", "dealer_code",
             *PROFILE_FIELDS]  # what survivorship and the dealer links read: not the whole row
-    batch = records.select(c for c in records.columns if c in set(used)).filter(
+    batch = present(records, used).filter(
         pl.col("customer_id").is_not_null()
     ).with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("held_fields"))
     profile = pl.concat([batch, stored], how="diagonal_relaxed") if stored.height else batch

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from autocrm.core import bulk
+from autocrm.core.frames import present
 from autocrm.pipeline.records import json_object
 
 EVENT_ENTITIES = {
@@ -91,15 +92,6 @@ def write_keys(records: pl.DataFrame) -> None:
                       pl.concat([keys, nicks], how="vertical_relaxed") if nicks.height else keys)
 
 
-def _columns(records: pl.DataFrame, names: list[str]) -> pl.DataFrame:
-    """Select the named columns a writer reads (those present) before it filters rows.
-
-    Filtering the whole batch would copy every column of the rows kept.
-    """
-    wanted = set(names)
-    return records.select(c for c in records.columns if c in wanted)  # in the batch's order
-
-
 def _detail(events: pl.DataFrame) -> pl.Expr:
     return json_object([c for c in events.columns if c in DETAIL_FIELDS])
 
@@ -108,7 +100,7 @@ def write_interactions(records: pl.DataFrame, labels: dict[tuple[str, str], str]
     """Put every event record of the batch on its customer's timeline."""
     used = ["customer_id", "vin", "entity", "event_date", "source", "feed", "dealer_code",
             "summary", "record_id", *TITLE_FIELD.values(), *sorted(DETAIL_FIELDS)]
-    events = _columns(records, used).filter(pl.col("entity").is_in(list(EVENT_ENTITIES)))
+    events = present(records, used).filter(pl.col("entity").is_in(list(EVENT_ENTITIES)))
     if events.is_empty():
         return 0
     title_parts = [pl.lit("")]
@@ -139,7 +131,7 @@ def write_repairs(records: pl.DataFrame, vehicle_ids: dict[str, int]) -> int:
     """Insert the batch's repair and maintenance orders."""
     texts = ["dealer_code", "order_no", "repair_type", "items", "parts", "technician", "advisor"]
     used = ["entity", "vin", "event_day", "mileage", "amount", "record_id", *texts]
-    repairs = _columns(records, used).filter(
+    repairs = present(records, used).filter(
         (pl.col("entity") == "repair") & pl.col("vin").is_in(list(vehicle_ids))
         & pl.col("event_day").is_not_null()
     )

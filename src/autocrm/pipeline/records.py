@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from autocrm.core.frames import present
 from autocrm.customers.models import PROFILE_FIELDS
 from autocrm.pipeline.extract import Extracted
 from autocrm.vehicles.models import VEHICLE_FIELDS
@@ -72,8 +73,9 @@ def build_records(files: list[tuple[Extracted, int]], first_id: int) -> pl.DataF
 def identity_frame(records: pl.DataFrame) -> pl.DataFrame:
     """Return the columns the matching engine compares, for identity-bearing records."""
     cols = {c: records.schema.get(c) for c in IDENTITY_FIELDS}
-    present = ["identity", "record_id", "source", *(c for c, t in cols.items() if t is not None)]
-    rows = records.select(present).filter(pl.col("identity"))  # not a copy of whole rows
+    rows = present(records, ["identity", "record_id", "source", *IDENTITY_FIELDS]).filter(
+        pl.col("identity")
+    )
     exprs = [pl.col("record_id"), pl.col("source")]
     for name, dtype in cols.items():
         if dtype is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from autocrm.core import bulk
+from autocrm.core.frames import present
 from autocrm.customers.survivorship import golden_values, lineage_json, unpivot_present
 from autocrm.vehicles.models import VEHICLE_FIELDS
 
@@ -16,13 +17,8 @@ DATE_FIELDS = {
 
 
 def _owner_rows(records: pl.DataFrame, used: list[str], where: pl.Expr) -> pl.DataFrame:
-    """Return the `used` columns (those present) of owner-feed rows matching `where`.
-
-    Columns are selected before filtering: a filter of the whole batch would copy all of it.
-    """
-    wanted = set(used)
-    frame = records.select(c for c in records.columns if c in wanted)
-    return frame.filter(where & pl.col("feed").is_in(OWNER_FEEDS))
+    """Return the `used` columns (those present) of owner-feed rows matching `where`."""
+    return present(records, used).filter(where & pl.col("feed").is_in(OWNER_FEEDS))
 
 
 def candidates(records: pl.DataFrame) -> pl.DataFrame:
