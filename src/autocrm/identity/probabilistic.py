@@ -120,14 +120,14 @@ def _run_splink(
     profiles.write_parquet(tmp / "profiles.parquet")
     con.execute(f"CREATE TABLE profiles AS SELECT * FROM read_parquet('{tmp}/profiles.parquet')")
     warnings: list[str] = []
-    prior = _prior(profiles, config, warnings)
-    settings = _settings(config, state, prior)
     if model is None:
+        settings = _settings(config, state, _prior(profiles, config, warnings))
         linker = _train(con, settings, config, profiles.height, warnings, progress)
         trained: dict[str, Any] | None = trained_parts(linker.misc.save_model_to_json())
-    else:
+    else:  # the stored model brings its prior: no estimate (nor its warning) from this batch
         progress("probabilistic: using the stored model")
-        linker, trained = _linker(con, {**settings, **model}), None
+        settings = _settings(config, state, model["probability_two_random_records_match"])
+        linker, trained = _linker(con, {**settings, "comparisons": model["comparisons"]}), None
     progress("probabilistic: scoring candidate pairs")
     predictions = linker.inference.predict(threshold_match_probability=config.threshold)
     pairs = _read_pairs(con, tmp, predictions.physical_name, config)
