@@ -264,42 +264,56 @@ def _secondary_indexes(cursor: Any, table: str) -> list[tuple[str, str]]:
     return [(name, sql) for name, sql in cursor.fetchall()]
 
 
-def _foreign_keys(cursor: Any, table: str) -> list[tuple[str, str]]:
-    """Return (name, definition) of the foreign keys of `table` (PostgreSQL only)."""
+def _keys(cursor: Any, tables: Sequence[str]) -> list[tuple[str, str, str]]:
+    """Return (table, name, definition) of the keys to drop with the indexes (PostgreSQL only):
+    every foreign key from or to `tables`, then their primary and unique keys.
+
+    A key's index is kept up to date row by row like any other: dropping it and adding the key
+    again at the end (one sort, one check) halves the COPY of a large load. SQLite's keys live
+    in the table itself, and its row-id key costs nothing to keep.
+    """
     if not is_postgres():
-        return []  # SQLite checks a deferred key with one primary-key probe; nothing to gain
+        return []
     cursor.execute(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype = 'f'",
-        [table],
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE (contype = 'f' AND (conrelid = ANY(%s::regclass[]) "
+        "OR confrelid = ANY(%s::regclass[]))) "
+        "OR (contype IN ('p', 'u') AND conrelid = ANY(%s::regclass[])) "
+        "ORDER BY contype = 'f' DESC, conrelid::regclass::text, conname",
+        [list(tables)] * 3,
     )
-    return [(name, sql) for name, sql in cursor.fetchall()]
+    return [(table, name, sql) for table, name, sql in cursor.fetchall()]
 
 
 @contextmanager
 def indexes_deferred(tables: Sequence[str]) -> Iterator[None]:
-    """Drop the secondary indexes and foreign keys of `tables`; build them again on the way out.
+    """Drop the secondary indexes and keys of `tables`; build them again on the way out.
 
     For a load that at least doubles the tables: one sort per index and one join per foreign key
     at the end cost far less than keeping them up to date row by row. Call it inside the load's
-    transaction, so a failure leaves every index in place; readers wait for the commit.
+    transaction, so a failure leaves every index in place; readers wait for the commit. A
+    duplicate the load wrote fails the rebuild of its unique key, which rolls the load back.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("indexes_deferred needs the caller's transaction")
     with connection.cursor() as cursor:
-        indexes = [(t, *i) for t in tables for i in _secondary_indexes(cursor, t)]
-        keys = [(t, *k) for t in tables for k in _foreign_keys(cursor, t)]
+        indexes = [i for t in tables for i in _secondary_indexes(cursor, t)]
+        keys = _keys(cursor, tables)  # foreign keys first: they lean on the unique ones
         for table, name, _ in keys:
             cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-        for _, name, _ in indexes:
+        for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
     yield
     with connection.cursor() as cursor:
         if is_postgres():
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        for _, _, sql in indexes:
+        for table, name, sql in reversed(keys):
+            if not sql.startswith("FOREIGN KEY"):
+                cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {sql}')
+        for _, sql in indexes:
             cursor.execute(sql)
         for table, name, sql in keys:
-            cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {sql}')
+            if sql.startswith("FOREIGN KEY"):
+                cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {sql}')
         for table in tables:
             cursor.execute(f'ANALYZE "{table}"')
