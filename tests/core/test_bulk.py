@@ -111,8 +111,8 @@ def test_indexes_deferred_builds_every_index_and_key_again() -> None:
     kept = {name for name, info in during.items() if info["unique"] or info["foreign_key"]}
     if connection.vendor == "postgresql":
         assert "sources_sourcerecord.sources_sourcerecord_pkey" in before
-        assert "vehicles_repairorder.vehicles_repairorder_vehicle_id_4ef665fd_fk_vehicles_vehicle_id" \
-            in before
+        fk = "vehicles_repairorder_vehicle_id_4ef665fd_fk_vehicles_vehicle_id"
+        assert before[f"vehicles_repairorder.{fk}"]["foreign_key"] == ("vehicles_vehicle", "id")
         assert kept == set()
     else:  # SQLite's keys live in the table itself
         assert kept == {name for name, info in before.items()
