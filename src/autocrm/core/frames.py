@@ -2,9 +2,36 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 import polars as pl
+
+
+def assign(frame: pl.DataFrame, *exprs: pl.Expr) -> pl.DataFrame:
+    """Add the columns `exprs` compute from `frame`, cut into the frame's chunks.
+
+    A batch is one chunk per file in every column. A column of another chunk layout makes Polars
+    copy every column into one chunk, each mostly empty cell taking 16 bytes, before each later
+    select or filter of the frame: 3.5 GiB and 1.5 s each time at 4M rows and 80 columns. So
+    columns added to a batch are computed on the columns they read, then sliced to match.
+    """
+    reads = {name for e in exprs for name in e.meta.root_names()}
+    names = [c for c in frame.columns if c in reads] or frame.columns[:1]
+    values = pl.DataFrame([frame.get_column(c) for c in names]).select(exprs)
+    lengths = frame.get_column(frame.columns[0]).chunk_lengths()
+    out = []
+    for column in values.iter_columns():
+        if column.len() != frame.height:
+            column = column.new_from_index(0, frame.height)  # a literal
+        if column.chunk_lengths() == lengths:
+            out.append(column)
+            continue
+        column = column.rechunk()
+        starts = itertools.accumulate(lengths, initial=0)
+        out.append(pl.concat([column.slice(at, n) for at, n in zip(starts, lengths, strict=False)],
+                             rechunk=False))
+    return frame.with_columns(out)
 
 
 def present(frame: pl.DataFrame, names: Iterable[str]) -> pl.DataFrame:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from autocrm.core import audit, bulk
 from autocrm.core.errors import InputError
+from autocrm.core.frames import assign
 from autocrm.pipeline import nicknames, publish, store
 from autocrm.pipeline.extract import Extracted, clean_all, read_mapped
 from autocrm.pipeline.finish import finish_loads, record_failure, write_matches
@@ -196,10 +197,9 @@ def _publish(
     t = _timed(report, "prepare", t)
     progress("match", 0, 1)
     ident = identify(records, old, bulk.next_id("customers_customer"), train=large)
-    records = records.with_columns(
-        lookup("record_id", ident.customers["record_id"], ident.customers["customer_id"])
-        .alias("customer_id")
-    )
+    records = assign(records, lookup(
+        "record_id", ident.customers["record_id"], ident.customers["customer_id"]
+    ).alias("customer_id"))
     records = nicknames.link_posts(link_vehicle_records(records))
     t = _timed(report, "match", t)
     progress("merge", 0, 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from autocrm.core import bulk
+from autocrm.core.frames import assign, present
 from autocrm.pipeline.profiles import lookup
 
 KIND = "nick"  # sources_identitykey.kind of a registration's nickname
@@ -19,7 +20,7 @@ def registration_keys(records: pl.DataFrame) -> pl.DataFrame:
     """Return (record_id, customer_id, kind, value) of web registrations' nicknames."""
     if "nickname" not in records.columns:
         return pl.DataFrame()
-    return records.filter(
+    return present(records, ["record_id", "source", "feed", "customer_id", "nickname"]).filter(
         _is("WEB", "registration") & pl.col("nickname").is_not_null()
         & pl.col("customer_id").is_not_null()
     ).select("record_id", "customer_id", pl.lit(KIND).alias("kind"),
@@ -33,8 +34,9 @@ def link_posts(records: pl.DataFrame) -> pl.DataFrame:
     """
     if "nickname" not in records.columns:
         return records
-    posts = records.filter(_is("WEB", "post") & pl.col("customer_id").is_null()
-                           & pl.col("nickname").is_not_null()).with_columns(NICK)
+    posts = present(records, ["record_id", "source", "feed", "customer_id", "nickname"]).filter(
+        _is("WEB", "post") & pl.col("customer_id").is_null() & pl.col("nickname").is_not_null()
+    ).with_columns(NICK)
     if posts.is_empty():
         return records
     nicks = posts["nickname"].unique().to_list()
@@ -50,6 +52,6 @@ def link_posts(records: pl.DataFrame) -> pl.DataFrame:
         "record_id", pl.col("customer_id_right").alias("owner"))
     if linked.is_empty():
         return records
-    return records.with_columns(pl.coalesce(
+    return assign(records, pl.coalesce(
         pl.col("customer_id"), lookup("record_id", linked["record_id"], linked["owner"])
     ).alias("customer_id"))

@@ -6,7 +6,7 @@ import polars as pl
 from django.utils import timezone
 
 from autocrm.core import bulk
-from autocrm.core.frames import present
+from autocrm.core.frames import assign, present
 from autocrm.customers import golden
 from autocrm.customers.models import PROFILE_FIELDS
 from autocrm.identity import proposals
@@ -24,12 +24,14 @@ def link_vehicle_records(records: pl.DataFrame) -> pl.DataFrame:
         return records
     ref = pl.concat_str([pl.col("dealer_code").fill_null(""), pl.col("customer_no")],
                         separator="|")
-    vehicles = records.filter(pl.col("entity") == "vehicle").with_columns(ref.alias("_ref"))
+    vehicles = present(records, ["record_id", "entity", "dealer_code", "customer_no"]).filter(
+        pl.col("entity") == "vehicle"
+    ).with_columns(ref.alias("_ref"))
     if vehicles.is_empty():
         return records
-    local = records.filter((pl.col("source") == "DMS") & (pl.col("feed") == "customer")).select(
-        pl.col("record_key").alias("_ref"), pl.col("customer_id").alias("_owner")
-    )
+    local = present(records, ["source", "feed", "record_key", "customer_id"]).filter(
+        (pl.col("source") == "DMS") & (pl.col("feed") == "customer")
+    ).select(pl.col("record_key").alias("_ref"), pl.col("customer_id").alias("_owner"))
     missing = sorted(set(vehicles["_ref"].to_list()) - set(local["_ref"].to_list()))
     stored = bulk.select_in(
         "SELECT record_key, customer_id FROM sources_sourcerecord WHERE current "
@@ -41,11 +43,9 @@ def link_vehicle_records(records: pl.DataFrame) -> pl.DataFrame:
         pl.DataFrame(stored, schema={"_ref": pl.Utf8, "_owner": pl.Int64}, orient="row"),
     ]).unique("_ref", keep="first")
     linked = vehicles.join(known, on="_ref", how="inner").select("record_id", "_owner")
-    return records.with_columns(
-        pl.coalesce(
-            pl.col("customer_id"), lookup("record_id", linked["record_id"], linked["_owner"])
-        ).alias("customer_id")
-    )
+    return assign(records, pl.coalesce(
+        pl.col("customer_id"), lookup("record_id", linked["record_id"], linked["_owner"])
+    ).alias("customer_id"))
 
 
 def _old_golden(ids: list[int]) -> pl.DataFrame:
@@ -82,13 +82,12 @@ def rebuild_customers(
         assert isinstance(first_load, int)  # load ids are Int64 and records is not empty
         proposals.propose(((a, b, "det:id_number", 1.0) for a, b in clashes), first_load)
     marks = result.doubtful.group_by("record_id").agg(pl.col("field").cast(pl.Utf8))
-    held = pl.Series("held_fields", [[]], dtype=pl.List(pl.Utf8)).new_from_index(0, records.height)
+    none = pl.lit([], dtype=pl.List(pl.Utf8))
+    held = none
     if marks.height:
-        where = records.select(
-            lookup("record_id", marks["record_id"], pl.Series(range(marks.height)))
-        ).to_series()
-        held = marks["field"].gather(where).fill_null([]).alias("held_fields")
-    records = records.with_columns(held)
+        where = lookup("record_id", marks["record_id"], pl.Series(range(marks.height)))
+        held = pl.lit(marks["field"]).gather(where).fill_null(none)
+    records = assign(records, held.alias("held_fields"))
     if result.held.height:
         golden.write_held(result.held, now)
     return records, result.held.height, profile

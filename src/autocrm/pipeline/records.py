@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from autocrm.core.frames import present
+from autocrm.core.frames import assign, present
 from autocrm.customers.models import PROFILE_FIELDS
 from autocrm.pipeline.extract import Extracted
 from autocrm.vehicles.models import VEHICLE_FIELDS
@@ -61,13 +61,11 @@ def build_records(files: list[tuple[Extracted, int]], first_id: int) -> pl.DataF
         return pl.DataFrame()
     records = pl.concat(parts, how="diagonal_relaxed")
     missing = [c for c in ALWAYS if c not in records.columns]
-    records = records.with_columns(pl.lit(None, pl.Utf8).alias(c) for c in missing)
+    records = assign(records, *(pl.lit(None, pl.Utf8).alias(c) for c in missing))
     keys = ["source", "feed", "record_key"]
-    if records.select(pl.struct(keys).is_duplicated().any()).item():
+    if present(records, keys).select(pl.struct(keys).is_duplicated().any()).item():
         records = records.unique(keys, keep="last", maintain_order=True)
-    return records.with_columns(
-        (pl.int_range(pl.len(), dtype=pl.Int64) + first_id).alias("record_id")
-    )
+    return assign(records, (pl.int_range(pl.len(), dtype=pl.Int64) + first_id).alias("record_id"))
 
 
 def identity_frame(records: pl.DataFrame) -> pl.DataFrame:
