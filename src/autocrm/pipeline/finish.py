@@ -84,7 +84,7 @@ def finish_loads(
 ) -> dict[int, dict[str, int]]:
     """Write issues and notices, resolve fixed issues, close each load; return its counts."""
     counts: dict[int, dict[str, int]] = {}
-    loaded = records.group_by("load_id").len()
+    loaded = records.get_column("load_id").value_counts()  # a group_by of the frame copies it
     per_load = dict(loaded.iter_rows())
     now = timezone.now()
     open_feeds = open_issue_feeds(min(lid for _, lid in pairs))
