@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from autocrm.core import bulk
-from autocrm.core.frames import assign, present
-from autocrm.pipeline.profiles import lookup
+from autocrm.core.frames import present
+from autocrm.pipeline.profiles import attach
 
 KIND = "nick"  # sources_identitykey.kind of a registration's nickname
 NICK = pl.col("nickname").str.slice(0, 64)  # the width of sources_identitykey.value
@@ -52,6 +52,4 @@ def link_posts(records: pl.DataFrame) -> pl.DataFrame:
         "record_id", pl.col("customer_id_right").alias("owner"))
     if linked.is_empty():
         return records
-    return assign(records, pl.coalesce(
-        pl.col("customer_id"), lookup("record_id", linked["record_id"], linked["owner"])
-    ).alias("customer_id"))
+    return attach(records, linked["record_id"], linked["owner"])

@@ -18,6 +18,13 @@ def lookup(column: str, keys: pl.Series, values: pl.Series) -> pl.Expr:
     return pl.col(column).replace_strict(keys, values, default=None, return_dtype=values.dtype)
 
 
+def attach(records: pl.DataFrame, record_ids: pl.Series, customers: pl.Series) -> pl.DataFrame:
+    """Give each record of `record_ids` that has no customer yet the matching one of `customers`."""
+    return assign(records, pl.coalesce(
+        pl.col("customer_id"), lookup("record_id", record_ids, customers)
+    ).alias("customer_id"))
+
+
 def link_vehicle_records(records: pl.DataFrame) -> pl.DataFrame:
     """Give each dealer vehicle record the customer of its dealer's customer number."""
     if "customer_no" not in records.columns:
@@ -43,9 +50,7 @@ def link_vehicle_records(records: pl.DataFrame) -> pl.DataFrame:
         pl.DataFrame(stored, schema={"_ref": pl.Utf8, "_owner": pl.Int64}, orient="row"),
     ]).unique("_ref", keep="first")
     linked = vehicles.join(known, on="_ref", how="inner").select("record_id", "_owner")
-    return assign(records, pl.coalesce(
-        pl.col("customer_id"), lookup("record_id", linked["record_id"], linked["_owner"])
-    ).alias("customer_id"))
+    return attach(records, linked["record_id"], linked["_owner"])
 
 
 def _old_golden(ids: list[int]) -> pl.DataFrame:
@@ -66,14 +71,14 @@ def rebuild_customers(
 ) -> tuple[pl.DataFrame, int, pl.DataFrame]:
     """Recompute golden rows of affected customers; return records with held fields marked."""
     existing = sorted(affected - new_ids)
-    stored = store.fetch("customer_id", existing, exclude=set(records["record_id"]))
+    batch_ids = set(records["record_id"].to_list())
+    stored = store.fetch("customer_id", existing, exclude=batch_ids)
     used = ["record_id", "customer_id", "load_id", "source", "feed", "event_day", "dealer_code",
             *PROFILE_FIELDS]  # what survivorship and the dealer links read: not the whole row
     batch = present(records, used).filter(
         pl.col("customer_id").is_not_null()
     ).with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("held_fields"))
     profile = pl.concat([batch, stored], how="diagonal_relaxed") if stored.height else batch
-    batch_ids = set(records["record_id"].to_list())
     result = golden.build(profile, _old_golden(existing), batch_ids)
     now = timezone.now()
     clashes = golden.write(golden.golden_frame(result.rows, now), set(existing))
@@ -82,11 +87,10 @@ def rebuild_customers(
         assert isinstance(first_load, int)  # load ids are Int64 and records is not empty
         proposals.propose(((a, b, "det:id_number", 1.0) for a, b in clashes), first_load)
     marks = result.doubtful.group_by("record_id").agg(pl.col("field").cast(pl.Utf8))
-    none = pl.lit([], dtype=pl.List(pl.Utf8))
-    held = none
+    held = pl.lit([], dtype=pl.List(pl.Utf8))
     if marks.height:
         where = lookup("record_id", marks["record_id"], pl.Series(range(marks.height)))
-        held = pl.lit(marks["field"]).gather(where).fill_null(none)
+        held = pl.lit(marks["field"]).gather(where).fill_null(held)
     records = assign(records, held.alias("held_fields"))
     if result.held.height:
         golden.write_held(result.held, now)
