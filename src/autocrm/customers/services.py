@@ -38,7 +38,7 @@ def rebuild(customer_ids: list[int]) -> None:
 def refresh_vehicles(vins: list[str]) -> None:
     """Recompute vehicles and ownership periods after records moved between customers."""
     if vins:
-        vehicle_build.write(store.fetch("vin", vins))
+        vehicle_build.write(store.fetch("vin", vins, feeds=vehicle_build.OWNER_FEEDS))
 
 
 def _pending(change_id: int) -> HeldChange:

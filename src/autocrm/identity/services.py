@@ -83,4 +83,6 @@ def unmerge(customer_id: int, record_ids: list[int], actor: object = None) -> Cu
 def _relink_dealers(customer_ids: list[int]) -> None:
     from autocrm.pipeline import publish, store
 
-    publish.write_dealer_links(store.fetch("customer_id", customer_ids), customer_ids)
+    publish.write_dealer_links(
+        store.fetch("customer_id", customer_ids, feeds=publish.DEALER_FEEDS), customer_ids
+    )

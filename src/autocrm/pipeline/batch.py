@@ -210,7 +210,7 @@ def _publish(
     progress("publish", 0, 1)
     vins = set(records["vin"].drop_nulls().to_list()) | set(old["vin"].drop_nulls().to_list())
     stored = (
-        store.fetch("vin", sorted(vins))
+        store.fetch("vin", sorted(vins), feeds=vehicle_build.OWNER_FEEDS)
         if bulk.exists("SELECT 1 FROM sources_sourcerecord WHERE vin IS NOT NULL")
         else pl.DataFrame()
     )
@@ -227,7 +227,8 @@ def _publish(
         list(vehicle_ids.values()),
     )
     touched = sorted(affected | {c for (c,) in owners})
-    extra = store.fetch("customer_id", [c for c in touched if c not in affected])
+    extra = store.fetch("customer_id", [c for c in touched if c not in affected],
+                        feeds=publish.DEALER_FEEDS)
     publish.write_dealer_links(pl.concat([profile, extra], how="diagonal_relaxed")
                                if extra.height else profile, touched)
     write_matches(ident, records, held)

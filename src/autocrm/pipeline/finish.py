@@ -56,9 +56,10 @@ def open_issue_feeds(before_load: int) -> set[tuple[str, str]]:
     return set(rows.values_list("source", "feed").distinct())
 
 
-def _resolve(issues: pl.DataFrame, records: pl.DataFrame, load_id: int,
-             open_feeds: set[tuple[str, str]]) -> None:
-    """Mark earlier issues resolved when their row came again without the same problem."""
+def _resolved(issues: pl.DataFrame, records: pl.DataFrame, load_id: int,
+              open_feeds: set[tuple[str, str]]) -> list[tuple[int, int]]:
+    """Return (issue, load) for the earlier issues whose row came again without the problem."""
+    out: list[tuple[int, int]] = []
     for (source, feed), part in records.group_by(["source", "feed"]):
         if (source, feed) not in open_feeds:
             continue
@@ -73,10 +74,8 @@ def _resolve(issues: pl.DataFrame, records: pl.DataFrame, load_id: int,
         prior = pl.DataFrame(rows, schema=["id", "record_key", "field", "rule"], orient="row")
         still = issues.select("record_key", "field", "rule")
         fixed = prior.join(still, on=["record_key", "field", "rule"], how="anti")
-        bulk.update_rows(
-            "quality_issue", "id", ["resolved_by_id"],
-            [(i, load_id) for i in fixed["id"].to_list()],
-        )
+        out.extend((i, load_id) for i in fixed["id"].to_list())
+    return out
 
 
 def finish_loads(
@@ -92,12 +91,14 @@ def finish_loads(
     # Split once (not one filter of the whole batch per file), and only if there is to resolve.
     by_load = keyed.partition_by("load_id", as_dict=True) if open_feeds else {}
     all_issues = []
+    resolved: list[tuple[int, int]] = []  # one UPDATE for the batch, not one per file
     for ex, load_id in pairs:
         issues = _issues(ex, load_id)
         all_issues.append(issues.select(ISSUE_COLS))
         _notice(ex, load_id)
         if open_feeds:
-            _resolve(issues, by_load.get((load_id,), keyed.clear()), load_id, open_feeds)
+            resolved += _resolved(issues, by_load.get((load_id,), keyed.clear()), load_id,
+                                  open_feeds)
         rejected = issues.filter(pl.col("severity") == "row")["row_no"].n_unique()
         counts[load_id] = {
             "rows_loaded": per_load.get(load_id, 0),
@@ -106,6 +107,8 @@ def finish_loads(
             "rows_duplicate": ex.duplicates,
         }
         Load.objects.filter(id=load_id).update(finished_at=now, **counts[load_id])
+    if resolved:
+        bulk.update_rows("quality_issue", "id", ["resolved_by_id"], resolved)
     bulk.insert_frame("quality_issue", pl.concat(all_issues, how="vertical_relaxed"))
     return counts
 

@@ -72,7 +72,7 @@ def rebuild_customers(
     """Recompute golden rows of affected customers; return records with held fields marked."""
     existing = sorted(affected - new_ids)
     batch_ids = set(records["record_id"].to_list())
-    stored = store.fetch("customer_id", existing, exclude=batch_ids)
+    stored = store.fetch("customer_id", existing, exclude=batch_ids, feeds=store.identity_feeds())
     used = ["record_id", "customer_id", "load_id", "source", "feed", "event_day", "dealer_code",
             *PROFILE_FIELDS]  # what survivorship and the dealer links read: not the whole row
     batch = present(records, used).filter(

@@ -66,7 +66,7 @@ class RepairOrder(models.Model):
     amount = models.FloatField("金额", null=True)
     technician = models.CharField("技师", max_length=32, blank=True)
     advisor = models.CharField("服务顾问", max_length=32, blank=True)
-    record_id = models.BigIntegerField()
+    record_id = models.BigIntegerField(db_index=True)  # a new version of the row deletes by it
 
     class Meta:
         ordering = ["-date"]
