@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -167,7 +167,9 @@ def next_id(table: str) -> int:
 def update_rows(table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Update rows by `key`; each row is (key value, *column values)."""
     if is_postgres():
-        return _update_from_copy(table, key, columns, rows)
+        return _update_from_copy(
+            table, key, columns, lambda name: insert_rows(name, [key, *columns], rows)
+        )
     sets = ", ".join(f'"{c}" = %s' for c in columns)
     sql = f'UPDATE "{table}" SET {sets} WHERE "{key}" = %s'
     params = [[_sqlite_value(v) for v in (*row[1:], row[0])] for row in rows]
@@ -178,9 +180,10 @@ def update_rows(table: str, key: str, columns: Sequence[str], rows: Iterable[Seq
 
 
 def _update_from_copy(
-    table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    table: str, key: str, columns: Sequence[str], fill: Callable[[str], int]
 ) -> int:
-    """COPY the new values into a temporary copy of the columns, then one UPDATE ... FROM."""
+    """COPY the new values into a temporary copy of the columns (`fill` writes them into the
+    table it is given), then one UPDATE ... FROM."""
     name = f"_update_{next(_key_tables)}"
     cols = ", ".join(f'"{c}"' for c in (key, *columns))
     sets = ", ".join(f'"{c}" = k."{c}"' for c in columns)
@@ -188,7 +191,7 @@ def _update_from_copy(
         cursor.execute(
             f'CREATE TEMP TABLE "{name}" ON COMMIT DROP AS SELECT {cols} FROM "{table}" LIMIT 0'
         )
-        count = insert_rows(name, [key, *columns], rows)
+        count = fill(name)
         cursor.execute(f'ANALYZE "{name}"')
         cursor.execute(
             f'UPDATE "{table}" AS t SET {sets} FROM "{name}" AS k WHERE t."{key}" = k."{key}"'
@@ -249,6 +252,9 @@ def update_frame(table: str, key: str, frame: pl.DataFrame) -> int:
     if frame.is_empty():
         return 0
     data = _for_storage(frame)
+    if is_postgres():  # CSV from Polars: no Python object per value (3 s at 67k customers)
+        return _update_from_copy(table, key, data.columns[1:],
+                                 lambda name: insert_frame(name, data))
     return update_rows(table, key, data.columns[1:], data.iter_rows())
 
 
