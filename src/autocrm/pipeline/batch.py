@@ -205,7 +205,8 @@ def _publish(
     progress("merge", 0, 1)
     affected = set(records["customer_id"].drop_nulls().to_list())
     affected |= set(old["customer_id"].drop_nulls().to_list())
-    records, held, profile = rebuild_customers(records, affected, set(ident.new_customers))
+    records, held, profile = rebuild_customers(records, affected, set(ident.new_customers),
+                                               ident.stored)
     t = _timed(report, "merge", t)
     progress("publish", 0, 1)
     vins = set(records["vin"].drop_nulls().to_list()) | set(old["vin"].drop_nulls().to_list())

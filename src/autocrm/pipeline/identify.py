@@ -12,6 +12,7 @@ from autocrm.core import bulk
 from autocrm.identity import trained
 from autocrm.identity.config import MatchConfig, load_config
 from autocrm.identity.engine import match
+from autocrm.pipeline import store
 from autocrm.pipeline.records import IDENTITY_FIELDS, identity_frame
 
 CONFIG = Path(__file__).resolve().parents[1] / "identity" / "config" / "customers.toml"
@@ -26,6 +27,7 @@ class Identified:
     new_customers: list[int]
     evidence: pl.DataFrame
     merges: pl.DataFrame
+    stored: pl.DataFrame  # current identity records of the stored customers the batch reached
 
 
 @cache
@@ -47,21 +49,11 @@ def identity_keys(idf: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(parts)
 
 
-def load_payloads(rows: list[tuple], extra: list[str]) -> pl.DataFrame:
-    """Decode (record_id, <extra...>, data JSON) rows from the store into a wide frame."""
-    if not rows:
-        return pl.DataFrame()
-    names = ["record_id", *extra, "data"]
-    base = pl.DataFrame(rows, schema=names, orient="row")
-    decoded = base["data"].str.json_decode(infer_schema_length=None)
-    wide = base.drop("data").hstack(decoded.struct.unnest())
-    if "birth_date" in wide.columns:
-        wide = wide.with_columns(pl.col("birth_date").cast(pl.Utf8).str.to_date(strict=False))
-    return wide
-
-
-def existing_candidates(idf: pl.DataFrame, previous: set[int]) -> pl.DataFrame | None:
-    """Return stored identity records sharing a strong key with the batch, with cluster_id.
+def existing_candidates(
+    idf: pl.DataFrame, previous: set[int]
+) -> tuple[pl.DataFrame | None, pl.DataFrame]:
+    """Return stored identity records sharing a strong key with the batch, with cluster_id,
+    and every current identity record of their customers (the merge stage reads those too).
 
     `previous` are the stored versions the batch replaces: they are candidates too, so a new
     version of a row finds the customer of its old version through their shared keys.
@@ -73,24 +65,26 @@ def existing_candidates(idf: pl.DataFrame, previous: set[int]) -> pl.DataFrame |
             "ON i.kind = k.kind AND i.value = k.value",
             identity_keys(idf).select("kind", "value"),
         )
-    ids = sorted({r for r, _ in hits} | previous)
-    if not ids:
-        return None
-    rows = bulk.select_in(
-        "SELECT id, customer_id, source, data FROM sources_sourcerecord "
-        "WHERE customer_id IS NOT NULL AND id IN ({})",
-        ids,
-    )
-    if not rows:
-        return None
-    wide = load_payloads(rows, ["cluster_id", "source"])
+    hit_ids = {r for r, _ in hits}
+    # One read serves matching and merging: a customer's records come once, not twice.
+    stored = store.fetch("customer_id", sorted({c for _, c in hits}),
+                         feeds=store.identity_feeds())
+    hit = pl.DataFrame({"record_id": list(hit_ids)}, schema={"record_id": pl.Int64})
+    parts = [stored.join(hit, on="record_id", how="semi")] if stored.height else []
+    replaced = store.fetch("id", sorted(previous - hit_ids), current=False)
+    if replaced.height:
+        parts.append(replaced.filter(pl.col("customer_id").is_not_null()))
+    wide = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
+    if wide.is_empty():
+        return None, stored
     for name in IDENTITY_FIELDS:
         if name not in wide.columns:
             dtype = pl.Date if name == "birth_date" else pl.Utf8
             wide = wide.with_columns(pl.lit(None, dtype=dtype).alias(name))
-    return wide.select(["record_id", "source", *IDENTITY_FIELDS, "cluster_id"]).cast(
-        {c: t for c, t in idf.schema.items() if c in wide.columns}
-    )
+    candidates = wide.select(
+        ["record_id", "source", *IDENTITY_FIELDS, pl.col("customer_id").alias("cluster_id")]
+    ).cast({c: t for c, t in idf.schema.items() if c in wide.columns})
+    return candidates, stored
 
 
 def _continuity(clusters: pl.DataFrame, records: pl.DataFrame, old: pl.DataFrame,
@@ -125,8 +119,8 @@ def identify(
     )
     if idf.is_empty():
         empty = pl.DataFrame(schema={"record_id": pl.Int64, "customer_id": pl.Int64})
-        return Identified(empty, [], pl.DataFrame(), pl.DataFrame())
-    existing = existing_candidates(idf, set(old["id"].to_list()))
+        return Identified(empty, [], pl.DataFrame(), pl.DataFrame(), pl.DataFrame())
+    existing, stored = existing_candidates(idf, set(old["id"].to_list()))
     config = customer_config()
     result = match(idf, config, existing=existing, model=None if train else trained.latest(config))
     if result.model is not None:
@@ -153,4 +147,4 @@ def identify(
     evidence = result.evidence.join(
         assigned.rename({"record_id": "left_id"}), on="left_id", how="inner"
     ) if result.evidence.height else result.evidence
-    return Identified(assigned, new_ids, evidence, result.merges)
+    return Identified(assigned, new_ids, evidence, result.merges, stored)

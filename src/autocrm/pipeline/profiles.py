@@ -66,13 +66,30 @@ def _old_golden(ids: list[int]) -> pl.DataFrame:
     )
 
 
+def _stored_records(existing: list[int], known: pl.DataFrame) -> pl.DataFrame:
+    """Return the current identity records of `existing` customers: those of `known` (every
+    such record of its customers), the rest read from the store."""
+    have = set(known["customer_id"].to_list()) if known.height else set()
+    fetched = store.fetch("customer_id", [c for c in existing if c not in have],
+                          feeds=store.identity_feeds())
+    if not have:
+        return fetched
+    wanted = pl.DataFrame({"customer_id": existing}, schema={"customer_id": pl.Int64})
+    reused = known.join(wanted, on="customer_id", how="semi")
+    return pl.concat([reused, fetched], how="diagonal_relaxed") if fetched.height else reused
+
+
 def rebuild_customers(
-    records: pl.DataFrame, affected: set[int], new_ids: set[int]
+    records: pl.DataFrame, affected: set[int], new_ids: set[int], known: pl.DataFrame
 ) -> tuple[pl.DataFrame, int, pl.DataFrame]:
-    """Recompute golden rows of affected customers; return records with held fields marked."""
+    """Recompute golden rows of affected customers; return records with held fields marked.
+
+    `known` holds stored records already read (every current identity record of their
+    customers); the other affected customers' records are read here.
+    """
     existing = sorted(affected - new_ids)
     batch_ids = set(records["record_id"].to_list())
-    stored = store.fetch("customer_id", existing, exclude=batch_ids, feeds=store.identity_feeds())
+    stored = _stored_records(existing, known)
     used = ["record_id", "customer_id", "load_id", "source", "feed", "event_day", "dealer_code",
             *PROFILE_FIELDS]  # what survivorship and the dealer links read: not the whole row
     batch = present(records, used).filter(

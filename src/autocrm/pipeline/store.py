@@ -30,22 +30,21 @@ def identity_feeds() -> tuple[str, ...]:
 
 
 def fetch(
-    column: str, values: Sequence[object], exclude: set[int] | None = None,
-    feeds: Sequence[str] = (),
+    column: str, values: Sequence[object], feeds: Sequence[str] = (), *, current: bool = True,
 ) -> pl.DataFrame:
-    """Return the current records whose `column` is in `values` (and, when given, whose feed
-    is one of `feeds`), payload decoded."""
+    """Return the records whose `column` is in `values`, payload decoded: only current ones
+    unless `current` is False, and only of `feeds` when given."""
     if not values:
         return pl.DataFrame()
-    only = f"AND feed IN ({', '.join(repr(f) for f in feeds)}) " if feeds else ""
+    where = ["current"] if current else []
+    if feeds:  # feed names come from the sources' configuration, not from input
+        where.append(f"feed IN ({', '.join(repr(f) for f in feeds)})")
+    where.append(f"{column} IN ({{}})")
     rows = bulk.select_in(
         "SELECT id, customer_id, load_id, source, feed, CAST(event_date AS TEXT), vin, "
-        "dealer_code, held_fields, data FROM sources_sourcerecord "
-        f"WHERE current {only}AND {column} IN ({{}})",
+        f"dealer_code, held_fields, data FROM sources_sourcerecord WHERE {' AND '.join(where)}",
         values,
     )
-    if exclude:
-        rows = [r for r in rows if r[0] not in exclude]
     if not rows:
         return pl.DataFrame()
     raw = pl.DataFrame(
