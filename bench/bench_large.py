@@ -3,6 +3,7 @@
 The repeated-runs benchmark (bench_pipeline.py) takes too long at a million customers; this
 one loads once per backend, without scoring against the ground truth (that alone needs several
 GiB), and reports each stage's seconds and the load's own peak memory.
+After each full load it loads the day's 1% delta into a copy of the store, --delta-runs times.
 Usage: python bench/bench_large.py --customers 1000000 --pg-url URL
 """
 
@@ -17,10 +18,45 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.api_latency import measure  # noqa: E402
-from bench.bench_pipeline import generate  # noqa: E402
-from bench.common import child, drop, fresh_env, machine, write_section  # noqa: E402
+from bench.bench_pipeline import generate, make_delta  # noqa: E402
+from bench.common import (  # noqa: E402
+    child,
+    drop,
+    drop_snapshot,
+    fresh_env,
+    machine,
+    restore,
+    snapshot,
+    write_section,
+)
 
 STAGES = ["extract+clean", "prepare", "match", "merge", "publish", "indexes"]
+DELTA_STAGES = STAGES[:-1]
+
+
+def _delta_runs(backend: str, env: dict[str, str], name: str, delta: Path,
+                runs: int) -> list[dict]:
+    """Load the day's delta `runs` times, each into the store as the full load left it."""
+    results: list[dict] = []
+    if not runs:
+        return results
+    snapshot(backend, env, name)
+    for i in range(runs):
+        if i:
+            restore(backend, env, name)
+        results.append(child(["bench/stages.py", "delta", str(delta)], env))
+        print(backend, "delta", json.dumps(results[-1]), flush=True)
+    drop_snapshot(backend, env, name)
+    return results
+
+
+def _delta_row(backend: str, results: list[dict]) -> str:
+    ordered = sorted(results, key=lambda r: r["seconds"])
+    mid = ordered[len(ordered) // 2]
+    runs = ", ".join(f"{r['seconds']:.1f}" for r in results)
+    return (f"| {backend} | {mid['records']:,} | {mid['touched']:,} | {runs} | "
+            f"**{mid['seconds']:.1f}** | {max(r['peak_mib'] for r in results):,.0f} | "
+            + " | ".join(f"{mid['stages'].get(s, 0.0):.1f}" for s in DELTA_STAGES) + " |")
 
 
 def main() -> None:
@@ -29,11 +65,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--pg-url", default=None)
     parser.add_argument("--backends", default="postgres,sqlite")
+    parser.add_argument("--delta-runs", type=int, default=3,
+                        help="loads of the 1%% delta into the full store (0: none)")
     args = parser.parse_args()
     data = generate(args.customers, args.seed)
+    delta = make_delta(data)
     rows = ["| backend | full run s | rows/s | peak MiB | API p50 ms | API p99 ms | "
             + " | ".join(f"{s} s" for s in STAGES) + " |",
             "|---|---|---|---|---|---|" + "---|" * len(STAGES)]
+    delta_rows = ["| backend | delta records | customers touched | runs s | median s | "
+                  "peak MiB | " + " | ".join(f"{s} s" for s in DELTA_STAGES) + " |",
+                  "|---|---|---|---|---|---|" + "---|" * len(DELTA_STAGES)]
     records = 0
     for backend in args.backends.split(","):
         if backend == "postgres" and not args.pg_url:
@@ -41,6 +83,9 @@ def main() -> None:
         env, name = fresh_env(backend, args.pg_url)
         result = child(["bench/stages.py", "load", str(data)], env)
         print(backend, json.dumps(result), flush=True)
+        deltas = _delta_runs(backend, env, name, delta, args.delta_runs)
+        if deltas:
+            delta_rows.append(_delta_row(backend, deltas))
         api = measure(env)
         print(backend, "api", api, flush=True)
         drop(backend, args.pg_url, name)
@@ -59,6 +104,14 @@ def main() -> None:
         "load's own (`BatchReport.memory`); API: 2,000 sequential `GET /api/customers/{id}` "
         "over HTTP after the load.", "", *rows,
     ])
+    if len(delta_rows) > 2:
+        text += "\n".join([
+            "", "", f"Daily incremental load into that store: the 1% delta of "
+            "`bench_pipeline.make_delta` (changed phones of dealer customers, renewed finance "
+            f"contracts), loaded {args.delta_runs} times, each into a copy of the store as the "
+            "full load left it; stages of the median run; peak is the delta process's.", "",
+            *delta_rows,
+        ])
     print(text)
     write_section(f"Unification at {args.customers:,} customers, single runs", text)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -47,6 +48,40 @@ def drop(backend: str, pg_url: str | None, name: str) -> None:
     if backend == "postgres" and pg_url:
         with psycopg.connect(pg_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _admin(pg_url: str, sql: str) -> None:
+    with psycopg.connect(pg_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def snapshot(backend: str, env: dict[str, str], name: str) -> None:
+    """Keep a copy of a benchmark store, to run the same delta on it more than once."""
+    if backend == "postgres":
+        _admin(env["DATABASE_URL"], f"CREATE DATABASE {name}_snap TEMPLATE {name}")
+        return
+    home = Path(env["AUTOCRM_HOME"])
+    shutil.copyfile(home / "autocrm.sqlite3", home / "snapshot.sqlite3")
+
+
+def restore(backend: str, env: dict[str, str], name: str) -> None:
+    """Put the store back as `snapshot` kept it."""
+    if backend == "postgres":
+        _admin(env["DATABASE_URL"], f"DROP DATABASE {name} WITH (FORCE)")
+        _admin(env["DATABASE_URL"], f"CREATE DATABASE {name} TEMPLATE {name}_snap")
+        return
+    home = Path(env["AUTOCRM_HOME"])
+    for extra in ("-wal", "-shm"):
+        (home / f"autocrm.sqlite3{extra}").unlink(missing_ok=True)
+    shutil.copyfile(home / "snapshot.sqlite3", home / "autocrm.sqlite3")
+
+
+def drop_snapshot(backend: str, env: dict[str, str], name: str) -> None:
+    """Remove what `snapshot` kept."""
+    if backend == "postgres":
+        _admin(env["DATABASE_URL"], f"DROP DATABASE IF EXISTS {name}_snap")
+    else:
+        (Path(env["AUTOCRM_HOME"]) / "snapshot.sqlite3").unlink(missing_ok=True)
 
 
 def child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
