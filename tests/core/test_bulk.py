@@ -87,6 +87,37 @@ def test_update_rows_sets_values_by_key(keys: None) -> None:
     assert IdentityKey.objects.get(record_id=3).customer_id == 901
 
 
+def test_update_frame_sets_values_by_key(keys: None) -> None:
+    frame = pl.DataFrame({"record_id": [2, 3], "customer_id": [900, 901],
+                          "value": ['x,"y"', ""]})
+    assert bulk.update_frame("sources_identitykey", "record_id", frame) == 2
+    got = dict(IdentityKey.objects.filter(record_id__lte=4)
+               .values_list("record_id", "value"))
+    assert got == {1: "v1", 2: 'x,"y"', 3: "", 4: "v4"}
+    assert IdentityKey.objects.get(record_id=3).customer_id == 901
+
+
+def test_select_frame_keeps_nulls_empty_text_and_quotes(inline_max: int) -> None:
+    IdentityKey.objects.bulk_create([
+        IdentityKey(record_id=1, customer_id=0, kind="phone", value='{"a": "x, y"}'),
+        IdentityKey(record_id=2, customer_id=7, kind="", value="line\nbreak"),
+        IdentityKey(record_id=3, customer_id=8, kind="id", value="z"),
+    ])
+    schema = {"record_id": pl.Int64, "customer_id": pl.Int64, "kind": pl.Utf8,
+              "value": pl.Utf8}
+    frame = bulk.select_frame(
+        "SELECT record_id, NULLIF(customer_id, 0), kind, value FROM sources_identitykey "
+        "WHERE record_id IN ({}) ORDER BY record_id", [2, 1, 99], schema,
+    )
+    assert frame.schema == pl.Schema(schema)
+    assert frame.rows() == [(1, None, "phone", '{"a": "x, y"}'), (2, 7, "", "line\nbreak")]
+    none = bulk.select_frame("SELECT record_id, customer_id, kind, value FROM "
+                             "sources_identitykey WHERE record_id IN ({})", [99], schema)
+    assert none.schema == pl.Schema(schema) and none.height == 0
+    assert bulk.select_frame("SELECT 1 FROM sources_identitykey WHERE record_id IN ({})", [],
+                             {"x": pl.Int64}).height == 0
+
+
 def _indexes(*tables: str) -> dict[str, dict[str, object]]:
     with connection.cursor() as cursor:
         return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -132,6 +133,29 @@ def select_in(sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
     with _in_list(values) as (inside, args), connection.cursor() as cursor:
         cursor.execute(sql.format(inside), args)
         return cursor.fetchall()
+
+
+def select_frame(sql: str, values: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """Run `sql` (with one `IN ({})` placeholder) over `values`; return its rows as a frame.
+
+    On PostgreSQL the rows come as CSV from COPY and Polars parses them: no Python object per
+    value, which at half a million rows of ten columns saves seconds.
+    """
+    if not values:
+        return pl.DataFrame(schema=schema)
+    with _in_list(values) as (inside, args), connection.cursor() as cursor:
+        if not is_postgres():
+            cursor.execute(sql.format(inside), args)
+            return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
+        buf = io.BytesIO()
+        with cursor.cursor.copy(f"COPY ({sql.format(inside)}) TO STDOUT (FORMAT csv)",
+                                args) as copy:
+            for block in copy:
+                buf.write(block)
+    if not buf.tell():
+        return pl.DataFrame(schema=schema)
+    return pl.read_csv(buf.getvalue(), has_header=False, new_columns=list(schema),
+                       schema=schema)
 
 
 def select_join(sql: str, keys: pl.DataFrame) -> list[tuple[Any, ...]]:

@@ -9,8 +9,9 @@ import polars as pl
 from autocrm.core import bulk
 from autocrm.sources.config import sources
 
-META = ["record_id", "customer_id", "load_id", "source", "feed", "event_day", "vin",
-        "dealer_code", "held_fields", "data"]
+RAW = {"record_id": pl.Int64, "customer_id": pl.Int64, "load_id": pl.Int64, "source": pl.Utf8,
+       "feed": pl.Utf8, "event_day": pl.Utf8, "vin": pl.Utf8, "dealer_code": pl.Utf8,
+       "held_fields": pl.Utf8, "data": pl.Utf8}
 DATE_COLS = {"birth_date", "purchase_date", "registration_date", "first_service_date",
              "insurance_start", "insurance_end"}
 
@@ -40,20 +41,13 @@ def fetch(
     if feeds:  # feed names come from the sources' configuration, not from input
         where.append(f"feed IN ({', '.join(repr(f) for f in feeds)})")
     where.append(f"{column} IN ({{}})")
-    rows = bulk.select_in(
+    raw = bulk.select_frame(
         "SELECT id, customer_id, load_id, source, feed, CAST(event_date AS TEXT), vin, "
         f"dealer_code, held_fields, data FROM sources_sourcerecord WHERE {' AND '.join(where)}",
-        values,
-    )
-    if not rows:
-        return pl.DataFrame()
-    raw = pl.DataFrame(
-        rows,
-        schema={"record_id": pl.Int64, "customer_id": pl.Int64, "load_id": pl.Int64,
-                "source": pl.Utf8, "feed": pl.Utf8, "event_day": pl.Utf8, "vin": pl.Utf8,
-                "dealer_code": pl.Utf8, "held_fields": pl.Utf8, "data": pl.Utf8},
-        orient="row",
+        values, RAW,
     )  # dates and JSON arrive as text on both databases; Polars decodes them column-wise
+    if raw.is_empty():
+        return pl.DataFrame()
     meta = raw.drop("data").with_columns(
         pl.col("event_day").str.slice(0, 10).str.to_date(),
         pl.col("held_fields").str.json_decode(pl.List(pl.Utf8)),
