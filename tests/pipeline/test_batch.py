@@ -79,6 +79,31 @@ def test_sources_unify_into_one_customer_with_lineage(world: dict[str, Path]) ->
     assert relations == {("D11001", "dms"), ("D11001", "serviced")}
 
 
+def _links() -> dict[tuple[str, str], tuple[int, dt.date | None, dt.date | None]]:
+    rows = CustomerDealer.objects.values_list("id", "dealer_code", "relation", "first_at",
+                                              "last_at")
+    return {(d, r): (i, f, t) for i, d, r, f, t in rows}
+
+
+def test_a_later_load_rewrites_only_the_dealer_links_that_changed(
+    world: dict[str, Path], tmp_path: Path
+) -> None:
+    load(("FIN", world["fin"]), ("DMS", world["cust"]), ("DMS", world["veh"]),
+         ("DMS", world["rep"]))
+    before = _links()
+    later = write_csv(tmp_path / "DMS" / "D11001" / "repairs2.csv", DMS_REPAIR_HEADER, [
+        ["D11001", "R002", VIN1, "2025-06-01", "15000", "保养", "二保", "机油", "800",
+         "王师傅", "刘顾问"],
+    ])
+    load(("DMS", later))
+    after = _links()
+    assert after.keys() == {("D11001", "dms"), ("D11001", "serviced")}
+    assert after[("D11001", "dms")] == before[("D11001", "dms")]  # the same row, untouched
+    served_id, first, last = after[("D11001", "serviced")]
+    assert (first, last) == (dt.date(2024, 9, 1), dt.date(2025, 6, 1))
+    assert served_id != before[("D11001", "serviced")][0]
+
+
 def test_xlsx_title_row_gives_spreadsheet_row_numbers(world: dict[str, Path]) -> None:
     load(("DMS", world["veh"]))
     assert SourceRecord.objects.get().row_no == 3
