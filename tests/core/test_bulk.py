@@ -66,6 +66,12 @@ def test_select_join_matches_every_column_once(keys: None) -> None:
         wanted,
     )
     assert rows == [(1,), (2,)]
+    frame = bulk.select_join_frame(
+        "SELECT i.record_id, i.value FROM {} k JOIN sources_identitykey i "
+        "ON i.kind = k.kind AND i.value = k.value ORDER BY i.record_id",
+        wanted, {"record_id": pl.Int64, "value": pl.Utf8},
+    )
+    assert frame.rows() == [(1, "v1"), (2, "v2")]
     assert not any(t.startswith("_keys_") for t in _tables())
 
 

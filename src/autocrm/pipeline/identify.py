@@ -58,19 +58,19 @@ def existing_candidates(
     `previous` are the stored versions the batch replaces: they are candidates too, so a new
     version of a row finds the customer of its old version through their shared keys.
     """
-    hits: list[tuple[int, int]] = []
+    schema = {"record_id": pl.Int64, "customer_id": pl.Int64}
+    hits = pl.DataFrame(schema=schema)
     if bulk.exists("SELECT 1 FROM sources_identitykey"):
-        hits = bulk.select_join(
+        hits = bulk.select_join_frame(
             "SELECT i.record_id, i.customer_id FROM {} k JOIN sources_identitykey i "
             "ON i.kind = k.kind AND i.value = k.value",
-            identity_keys(idf).select("kind", "value"),
+            identity_keys(idf).select("kind", "value"), schema,
         )
-    hit_ids = {r for r, _ in hits}
     # One read serves matching and merging: a customer's records come once, not twice.
-    stored = store.fetch("customer_id", sorted({c for _, c in hits}),
+    stored = store.fetch("customer_id", hits["customer_id"].unique().sort().to_list(),
                          feeds=store.identity_feeds())
-    hit = pl.DataFrame({"record_id": list(hit_ids)}, schema={"record_id": pl.Int64})
-    parts = [stored.join(hit, on="record_id", how="semi")] if stored.height else []
+    parts = [stored.join(hits, on="record_id", how="semi")] if stored.height else []
+    hit_ids = set(hits["record_id"].to_list())
     replaced = store.fetch("id", sorted(previous - hit_ids), current=False)
     if replaced.height:
         parts.append(replaced.filter(pl.col("customer_id").is_not_null()))

@@ -80,7 +80,7 @@ def write_records(records: pl.DataFrame) -> None:
         pl.col("held_fields").fill_null([]).cast(pl.List(pl.Utf8)),
         pl.lit(True).alias("current"),
     )
-    bulk.insert_frame("sources_sourcerecord", frame)
+    bulk.insert_frame("sources_sourcerecord", frame, cluster="customer_id")
 
 
 def write_keys(records: pl.DataFrame) -> None:
@@ -94,7 +94,8 @@ def write_keys(records: pl.DataFrame) -> None:
     ).select("record_id", "customer_id", "kind", "value")
     nicks = registration_keys(records)
     bulk.insert_frame("sources_identitykey",
-                      pl.concat([keys, nicks], how="vertical_relaxed") if nicks.height else keys)
+                      pl.concat([keys, nicks], how="vertical_relaxed") if nicks.height else keys,
+                      cluster="customer_id")
 
 
 def _detail(events: pl.DataFrame) -> pl.Expr:
@@ -129,7 +130,7 @@ def write_interactions(records: pl.DataFrame, labels: dict[tuple[str, str], str]
         .alias("title"),
         pl.col("summary").fill_null(""), _detail(events).alias("detail"), "record_id",
     )
-    return bulk.insert_frame("interactions_interaction", frame)
+    return bulk.insert_frame("interactions_interaction", frame, cluster="customer_id")
 
 
 def write_repairs(records: pl.DataFrame, vehicle_ids: dict[str, int]) -> int:
