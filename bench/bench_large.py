@@ -83,11 +83,11 @@ def main() -> None:
         env, name = fresh_env(backend, args.pg_url)
         result = child(["bench/stages.py", "load", str(data)], env)
         print(backend, json.dumps(result), flush=True)
+        api = measure(env)  # on the store as the full load left it, before any delta
+        print(backend, "api", api, flush=True)
         deltas = _delta_runs(backend, env, name, delta, args.delta_runs)
         if deltas:
             delta_rows.append(_delta_row(backend, deltas))
-        api = measure(env)
-        print(backend, "api", api, flush=True)
         drop(backend, args.pg_url, name)
         records = int(result["records"])
         peak = max(result["memory"].values())
