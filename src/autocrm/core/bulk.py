@@ -148,7 +148,8 @@ def select_frame(sql: str, values: Sequence[Any], schema: dict[str, Any]) -> pl.
 
 
 def select_join_frame(sql: str, keys: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
-    """`select_join`, returning the rows as a frame of `schema` as `select_frame` does."""
+    """Run `sql`, whose `{}` names a temporary table holding the distinct rows of `keys`;
+    return its rows as a frame of `schema`, read as `select_frame` reads them."""
     if keys.is_empty():
         return pl.DataFrame(schema=schema)
     with key_table(keys) as name:
@@ -168,15 +169,6 @@ def _read_frame(query: str, args: list[Any], schema: dict[str, Any]) -> pl.DataF
         return pl.DataFrame(schema=schema)
     return pl.read_csv(buf.getvalue(), has_header=False, new_columns=list(schema),
                        schema=schema)
-
-
-def select_join(sql: str, keys: pl.DataFrame) -> list[tuple[Any, ...]]:
-    """Run `sql`, whose `{}` names a temporary table holding the distinct rows of `keys`."""
-    if keys.is_empty():
-        return []
-    with key_table(keys) as name, connection.cursor() as cursor:
-        cursor.execute(sql.format(f'"{name}"'))
-        return cursor.fetchall()
 
 
 def lock_for_load() -> None:

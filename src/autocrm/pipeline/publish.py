@@ -56,13 +56,12 @@ def _stored_feeds(records: pl.DataFrame) -> pl.DataFrame:
 
 def supersede(records: pl.DataFrame) -> pl.DataFrame:
     """Retire stored versions of the batch's record keys; return them (id, customer, key)."""
-    found = bulk.select_join(
+    old = bulk.select_join_frame(
         "SELECT s.id, s.customer_id, s.vin, s.source, s.feed, s.record_key "
         "FROM {} k JOIN sources_sourcerecord s ON s.source = k.source AND s.feed = k.feed "
         "AND s.record_key = k.record_key WHERE s.current",
-        _stored_feeds(records),
+        _stored_feeds(records), OLD_SCHEMA,
     )
-    old = pl.DataFrame(found, schema=OLD_SCHEMA, orient="row")
     ids = old["id"].to_list()
     if ids:
         bulk.execute_in("UPDATE sources_sourcerecord SET current = %s WHERE id IN ({})",
@@ -164,7 +163,7 @@ def write_dealer_links(profile: pl.DataFrame, customers: list[int]) -> None:
     Most customers a daily load touches keep their dealers: rewriting their links cost 1 s of
     DELETE and 5 s of COPY (four indexes and a foreign key per row) at 67k customers.
     """
-    links = dealer_links(profile, customers)
+    links = _dealer_links(profile, customers)
     old = bulk.select_frame(
         "SELECT id, customer_id, dealer_code, relation, CAST(first_at AS TEXT), "
         "CAST(last_at AS TEXT) FROM customers_customerdealer WHERE customer_id IN ({})",
@@ -180,7 +179,7 @@ def write_dealer_links(profile: pl.DataFrame, customers: list[int]) -> None:
                       links.join(kept, on=cols, how="anti", nulls_equal=True))
 
 
-def dealer_links(profile: pl.DataFrame, customers: list[int]) -> pl.DataFrame:
+def _dealer_links(profile: pl.DataFrame, customers: list[int]) -> pl.DataFrame:
     """Return (customer_id, dealer_code, relation, first_at, last_at) of these customers:
     bought, DMS and club links from their records, serviced from their vehicles' repairs."""
     rel = profile.filter(
