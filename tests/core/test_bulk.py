@@ -185,3 +185,25 @@ def test_indexes_deferred_leaves_indexes_after_a_failure() -> None:
 def test_indexes_deferred_refuses_to_run_outside_a_transaction() -> None:
     with pytest.raises(RuntimeError, match="transaction"), bulk.indexes_deferred(TABLES):
         pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_vacuum_leaves_every_page_of_the_table_visible_to_all() -> None:
+    if not bulk.is_postgres():
+        pytest.skip("VACUUM and the visibility map are PostgreSQL's")
+    with connection.cursor() as cursor:
+        # The test server commits asynchronously; VACUUM may mark only rows whose commit is
+        # flushed, as it is at once under the default synchronous_commit.
+        cursor.execute("SET synchronous_commit = on")
+    bulk.insert_frame("sources_identitykey", pl.DataFrame(
+        {"record_id": list(range(1, 2001)), "customer_id": list(range(1, 2001)),
+         "kind": ["phone"] * 2000, "value": [f"1380000{i:04d}" for i in range(2000)]},
+    ))
+    bulk.vacuum(["sources_identitykey"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpages, relallvisible FROM pg_class "
+                       "WHERE relname = 'sources_identitykey'")
+        pages, visible = cursor.fetchone()
+        cursor.execute("RESET synchronous_commit")
+    assert pages > 0
+    assert visible == pages

@@ -371,3 +371,18 @@ def indexes_deferred(tables: Sequence[str]) -> Iterator[None]:
                 cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {sql}')
         for table in tables:
             cursor.execute(f'ANALYZE "{table}"')
+
+
+def vacuum(tables: Sequence[str]) -> None:
+    """Vacuum `tables` after a large load has committed (PostgreSQL; outside any transaction).
+
+    Rows a load has just written carry no hint bits and no visibility-map entry: the first
+    reader of each page sets them and dirties it. Without this, the first 360° views after a
+    million-customer load each wrote back pages (1.7-2.2 ms of SQL instead of 1.3 ms), and
+    autovacuum went over the 14 GB at a time nobody chose. VACUUM does it once, in about 25 s.
+    """
+    if not is_postgres() or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM " + ", ".join(f'"{t}"' for t in tables))
+

@@ -68,6 +68,7 @@ class BatchReport:
     vehicles: int = 0
     stages: dict[str, float] = field(default_factory=dict)
     memory: dict[str, float] = field(default_factory=dict)  # peak MiB after each stage
+    large: bool = False  # the batch at least doubled the store (see _publish_all)
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -139,6 +140,10 @@ def run(
         audit.record("load", "batch", report.batch, actor=actor,
                      files=len(files), records=report.records)
         _pause_before_commit()
+    if report.large:
+        t = time.perf_counter()
+        bulk.vacuum(BULK_TABLES)
+        _timed(report, "vacuum", t)
     return report
 
 
@@ -149,6 +154,7 @@ def _publish_all(report: BatchReport, extracted: list[Extracted], progress: Prog
     if rows <= bulk.next_id("sources_sourcerecord") - 1:
         _publish(report, extracted, progress, large=False)
         return
+    report.large = True
     with bulk.indexes_deferred(BULK_TABLES):
         _publish(report, extracted, progress, large=True)
         progress("indexes", 0, 1)
