@@ -14,15 +14,16 @@ from autocrm.accounts.rights import Level
 from autocrm.core import audit, bulk
 from autocrm.core.errors import AppError, Forbidden, InputError, NotFound
 from autocrm.customers import golden, privacy, selectors, view360
-from autocrm.customers.models import Customer, HeldChange
+from autocrm.customers.models import PROFILE_FIELDS, Customer, HeldChange
 from autocrm.pipeline import store
 from autocrm.sources.models import SourceRecord
 from autocrm.vehicles import build as vehicle_build
+from autocrm.vehicles.models import VEHICLE_FIELDS
 
 
 def rebuild(customer_ids: list[int]) -> None:
     """Recompute the golden rows of these customers from their current records."""
-    records = store.fetch("customer_id", customer_ids)
+    records = store.fetch("customer_id", customer_ids, fields=PROFILE_FIELDS)
     alive = set(records["customer_id"].to_list()) if records.height else set()
     gone = [c for c in customer_ids if c not in alive]
     if gone:
@@ -38,7 +39,8 @@ def rebuild(customer_ids: list[int]) -> None:
 def refresh_vehicles(vins: list[str]) -> None:
     """Recompute vehicles and ownership periods after records moved between customers."""
     if vins:
-        vehicle_build.write(store.fetch("vin", vins, feeds=vehicle_build.OWNER_FEEDS))
+        vehicle_build.write(store.fetch("vin", vins, feeds=vehicle_build.OWNER_FEEDS,
+                                               fields=VEHICLE_FIELDS))
 
 
 def _pending(change_id: int) -> HeldChange:

@@ -84,5 +84,6 @@ def _relink_dealers(customer_ids: list[int]) -> None:
     from autocrm.pipeline import publish, store
 
     publish.write_dealer_links(
-        store.fetch("customer_id", customer_ids, feeds=publish.DEALER_FEEDS), customer_ids
+        store.fetch("customer_id", customer_ids, feeds=publish.DEALER_FEEDS,
+                    fields=()), customer_ids
     )

@@ -26,6 +26,7 @@ from autocrm.pipeline.profiles import link_vehicle_records, lookup, rebuild_cust
 from autocrm.sources.config import get_source
 from autocrm.sources.models import Load
 from autocrm.vehicles import build as vehicle_build
+from autocrm.vehicles.models import VEHICLE_FIELDS
 
 # The tables a batch writes in bulk, whose indexes a large batch builds once at the end.
 BULK_TABLES = (
@@ -217,7 +218,8 @@ def _publish(
     progress("publish", 0, 1)
     vins = set(records["vin"].drop_nulls().to_list()) | set(old["vin"].drop_nulls().to_list())
     stored = (
-        store.fetch("vin", sorted(vins), feeds=vehicle_build.OWNER_FEEDS)
+        store.fetch("vin", sorted(vins), feeds=vehicle_build.OWNER_FEEDS,
+                    fields=VEHICLE_FIELDS)
         if bulk.exists("SELECT 1 FROM sources_sourcerecord WHERE vin IS NOT NULL")
         else pl.DataFrame()
     )
@@ -235,7 +237,7 @@ def _publish(
     )
     touched = sorted(affected | {c for (c,) in owners})
     extra = store.fetch("customer_id", [c for c in touched if c not in affected],
-                        feeds=publish.DEALER_FEEDS)
+                        feeds=publish.DEALER_FEEDS, fields=())
     publish.write_dealer_links(pl.concat([profile, extra], how="diagonal_relaxed")
                                if extra.height else profile, touched)
     write_matches(ident, records, held)

@@ -68,10 +68,11 @@ def existing_candidates(
         )
     # One read serves matching and merging: a customer's records come once, not twice.
     stored = store.fetch("customer_id", hits["customer_id"].unique().sort().to_list(),
-                         feeds=store.identity_feeds())
+                         feeds=store.identity_feeds(), fields=store.PERSON_FIELDS)
     parts = [stored.join(hits, on="record_id", how="semi")] if stored.height else []
     hit_ids = set(hits["record_id"].to_list())
-    replaced = store.fetch("id", sorted(previous - hit_ids), current=False)
+    replaced = store.fetch("id", sorted(previous - hit_ids), fields=IDENTITY_FIELDS,
+                           current=False)
     if replaced.height:
         parts.append(replaced.filter(pl.col("customer_id").is_not_null()))
     wide = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()

@@ -71,7 +71,7 @@ def _stored_records(existing: list[int], known: pl.DataFrame) -> pl.DataFrame:
     such record of its customers), the rest read from the store."""
     have = set(known["customer_id"].to_list()) if known.height else set()
     fetched = store.fetch("customer_id", [c for c in existing if c not in have],
-                          feeds=store.identity_feeds())
+                          feeds=store.identity_feeds(), fields=store.PERSON_FIELDS)
     if not have:
         return fetched
     wanted = pl.DataFrame({"customer_id": existing}, schema={"customer_id": pl.Int64})

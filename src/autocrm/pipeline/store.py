@@ -7,11 +7,19 @@ from collections.abc import Sequence
 import polars as pl
 
 from autocrm.core import bulk
+from autocrm.customers.models import PROFILE_FIELDS
 from autocrm.sources.config import sources
 
 RAW = {"record_id": pl.Int64, "customer_id": pl.Int64, "load_id": pl.Int64, "source": pl.Utf8,
        "feed": pl.Utf8, "event_day": pl.Utf8, "vin": pl.Utf8, "dealer_code": pl.Utf8,
        "held_fields": pl.Utf8, "data": pl.Utf8}
+# What matching and survivorship read of a stored person's records (pipeline.records'
+# IDENTITY_FIELDS, with the profile fields only survivorship reads).
+PERSON_FIELDS = (
+    "name", "name_kind", "id_number", "id_kind", "phone", "vin", "birth_date", "province",
+    "city", "address", *[f for f in PROFILE_FIELDS if f not in {
+        "name", "id_number", "phone", "birth_date", "province", "city", "address"}],
+)
 DATE_COLS = {"birth_date", "purchase_date", "registration_date", "first_service_date",
              "insurance_start", "insurance_end"}
 
@@ -30,29 +38,49 @@ def identity_feeds() -> tuple[str, ...]:
                          for kind, feed in source.feeds.items() if feed.identity}))
 
 
+def _payload_field(name: str) -> str:
+    """Return SQL reading payload key `name` as text (names come from code, never input)."""
+    if not name.isidentifier():
+        raise ValueError(f"not a payload field: {name!r}")
+    if bulk.is_postgres():
+        return f"data->>'{name}'"
+    return f"CAST(json_extract(data, '$.{name}') AS TEXT)"
+
+
 def fetch(
-    column: str, values: Sequence[object], feeds: Sequence[str] = (), *, current: bool = True,
+    column: str, values: Sequence[object], feeds: Sequence[str] = (), *,
+    fields: Sequence[str] | None = None, current: bool = True,
 ) -> pl.DataFrame:
     """Return the records whose `column` is in `values`, payload decoded: only current ones
-    unless `current` is False, and only of `feeds` when given."""
+    unless `current` is False, and only of `feeds` when given.
+
+    `fields` names the payload keys wanted (every key when None). The database then reads
+    just those out of each payload, as text: at a million customers a daily load reads 400k
+    stored records, whose whole payloads took 4 s to send and 3.5 s to decode as JSON.
+    """
     if not values:
         return pl.DataFrame()
     where = ["current"] if current else []
     if feeds:  # feed names come from the sources' configuration, not from input
         where.append(f"feed IN ({', '.join(repr(f) for f in feeds)})")
     where.append(f"{column} IN ({{}})")
+    wanted = {} if fields is None else {f: pl.Utf8 for f in fields if f not in RAW}
+    payload = ["data"] if fields is None else [_payload_field(f) for f in wanted]
+    schema = {k: v for k, v in RAW.items() if k != "data" or fields is None}
     raw = bulk.select_frame(
-        "SELECT id, customer_id, load_id, source, feed, CAST(event_date AS TEXT), vin, "
-        f"dealer_code, held_fields, data FROM sources_sourcerecord WHERE {' AND '.join(where)}",
-        values, RAW,
+        "SELECT " + ", ".join([
+            "id", "customer_id", "load_id", "source", "feed", "CAST(event_date AS TEXT)", "vin",
+            "dealer_code", "held_fields", *payload,
+        ]) + f" FROM sources_sourcerecord WHERE {' AND '.join(where)}",
+        values, schema | wanted,
     )  # dates and JSON arrive as text on both databases; Polars decodes them column-wise
     if raw.is_empty():
         return pl.DataFrame()
-    meta = raw.drop("data").with_columns(
+    meta = raw.drop("data", strict=False).with_columns(
         pl.col("event_day").str.slice(0, 10).str.to_date(),
         pl.col("held_fields").str.json_decode(pl.List(pl.Utf8)),
     )
-    frame = meta.hstack(_payload(raw["data"]))
+    frame = meta.hstack(_payload(raw["data"])) if fields is None else meta
     casts = [
         pl.col(c).cast(pl.Utf8).str.slice(0, 10).str.to_date(strict=False)
         for c in DATE_COLS if c in frame.columns
