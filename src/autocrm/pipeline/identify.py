@@ -62,7 +62,7 @@ def existing_candidates(
     hits = pl.DataFrame(schema=schema)
     if bulk.exists("SELECT 1 FROM sources_identitykey"):
         hits = bulk.select_join_frame(
-            "SELECT i.record_id, i.customer_id FROM {} k JOIN sources_identitykey i "
+            "SELECT DISTINCT i.record_id, i.customer_id FROM {} k JOIN sources_identitykey i "
             "ON i.kind = k.kind AND i.value = k.value",
             identity_keys(idf).select("kind", "value"), schema,
         )

@@ -54,15 +54,12 @@ def link_vehicle_records(records: pl.DataFrame) -> pl.DataFrame:
 
 
 def _old_golden(ids: list[int]) -> pl.DataFrame:
-    rows = bulk.select_in(
-        "SELECT id, name, id_number, birth_date, gender FROM customers_customer WHERE id IN ({})",
+    return bulk.select_frame(
+        "SELECT id, name, id_number, CAST(birth_date AS TEXT), gender FROM customers_customer "
+        "WHERE id IN ({})",
         ids,
-    )
-    return pl.DataFrame(
-        [(r[0], *(None if v is None else str(v) for v in r[1:])) for r in rows],
-        schema={"entity_id": pl.Int64, "name": pl.Utf8, "id_number": pl.Utf8,
-                "birth_date": pl.Utf8, "gender": pl.Utf8},
-        orient="row",
+        {"entity_id": pl.Int64, "name": pl.Utf8, "id_number": pl.Utf8, "birth_date": pl.Utf8,
+         "gender": pl.Utf8},
     )
 
 
