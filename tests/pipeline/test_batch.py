@@ -104,6 +104,40 @@ def test_a_later_load_rewrites_only_the_dealer_links_that_changed(
     assert served_id != before[("D11001", "serviced")][0]
 
 
+def test_a_renewal_of_the_same_car_keeps_its_owner_and_serviced_rows(
+    world: dict[str, Path], tmp_path: Path
+) -> None:
+    load(("FIN", world["fin"]), ("DMS", world["cust"]), ("DMS", world["veh"]),
+         ("DMS", world["rep"]))
+    owned = Ownership.objects.values_list("id", "customer_id", "start", "end").get()
+    served = _links()[("D11001", "serviced")]
+    renewal = write_csv(tmp_path / "FIN" / "fin_2025.csv", FIN_HEADER,
+                        [fin_row("F002", "张伟", ZHANG, "13800138000", VIN1, signed="2025-03-01")])
+    report = load(("FIN", renewal))
+    assert (report.records, report.vehicles) == (1, 1)
+    assert Ownership.objects.values_list("id", "customer_id", "start", "end").get() == owned
+    assert _links()[("D11001", "serviced")] == served  # the same row: no repair changed
+
+
+def test_a_resale_before_a_repair_moves_the_serviced_link_to_the_new_owner(
+    world: dict[str, Path], tmp_path: Path
+) -> None:
+    load(("FIN", world["fin"]), ("DMS", world["cust"]), ("DMS", world["veh"]),
+         ("DMS", world["rep"]))
+    first = Customer.objects.get()
+    li = ric(seq="456")
+    resale = write_csv(tmp_path / "FIN" / "fin_resale.csv", FIN_HEADER,
+                       [fin_row("F003", "李强", li, "13700137000", VIN1, signed="2024-06-01")])
+    load(("FIN", resale))  # the car changed hands before its first service (2024-09-01)
+    second = Customer.objects.get(unified_id=li)
+    periods = list(Ownership.objects.order_by("start").values_list("customer_id", "start", "end"))
+    assert periods == [(first.id, dt.date(2024, 3, 1), dt.date(2024, 6, 1)),
+                       (second.id, dt.date(2024, 6, 1), None)]
+    serviced = CustomerDealer.objects.filter(relation="serviced")
+    assert list(serviced.values_list("customer_id", "first_at", "last_at")) == [
+        (second.id, dt.date(2024, 9, 1), dt.date(2024, 9, 1))]
+
+
 def test_xlsx_title_row_gives_spreadsheet_row_numbers(world: dict[str, Path]) -> None:
     load(("DMS", world["veh"]))
     assert SourceRecord.objects.get().row_no == 3

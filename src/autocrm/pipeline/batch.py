@@ -227,19 +227,17 @@ def _publish(
         else records
     publish.write_records(records)
     publish.write_keys(records)
-    vehicle_ids = vehicle_build.write(vehicle_records) if vins else {}
+    vehicles = vehicle_build.write(vehicle_records) if vins else vehicle_build.Written({}, set())
+    vehicle_ids = vehicles.ids
     labels = {(ex.source.code, ex.feed.kind): ex.feed.label for ex, _ in pairs}
     publish.write_interactions(records, labels)
     publish.write_repairs(records, vehicle_ids)
-    owners = bulk.select_in(
-        "SELECT DISTINCT customer_id FROM vehicles_ownership WHERE vehicle_id IN ({})",
-        list(vehicle_ids.values()),
-    )
-    touched = sorted(affected | {c for (c,) in owners})
+    serviced = vehicles.moved | publish.repair_owners(records, old, vehicle_ids)
+    touched = sorted(affected | serviced)
     extra = store.fetch("customer_id", [c for c in touched if c not in affected],
                         feeds=publish.DEALER_FEEDS, fields=())
     publish.write_dealer_links(pl.concat([profile, extra], how="diagonal_relaxed")
-                               if extra.height else profile, touched)
+                               if extra.height else profile, touched, serviced)
     write_matches(ident, records, held)
     counts = finish_loads(pairs, records)
     _timed(report, "publish", t)

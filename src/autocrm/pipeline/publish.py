@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import polars as pl
 
 from autocrm.core import bulk
@@ -157,20 +159,43 @@ def write_repairs(records: pl.DataFrame, vehicle_ids: dict[str, int]) -> int:
     return bulk.insert_frame("vehicles_repairorder", frame)
 
 
-def write_dealer_links(profile: pl.DataFrame, customers: list[int]) -> None:
+def repair_owners(records: pl.DataFrame, old: pl.DataFrame, vehicle_ids: dict[str, int]
+                  ) -> set[int]:
+    """Return every owner, past or present, of the vehicles whose repair orders the batch adds
+    or replaces: the customers whose `serviced` links it may change."""
+    vins: set[str] = set()
+    for frame in (records, old):
+        if "feed" in frame.columns:
+            vins |= set(frame.filter(pl.col("feed") == "repair")["vin"].drop_nulls().to_list())
+    owners = bulk.select_in(
+        "SELECT DISTINCT customer_id FROM vehicles_ownership WHERE vehicle_id IN ({})",
+        [vehicle_ids[v] for v in sorted(vins) if v in vehicle_ids],
+    )
+    return {c for (c,) in owners}
+
+
+def write_dealer_links(
+    profile: pl.DataFrame, customers: list[int], serviced: Collection[int] | None = None
+) -> None:
     """Recompute how each affected customer relates to dealers; write only what changed.
 
-    Most customers a daily load touches keep their dealers: rewriting their links cost 1 s of
-    DELETE and 5 s of COPY (four indexes and a foreign key per row) at 67k customers.
+    `serviced` are the customers whose `serviced` links (from their vehicles' repairs) may have
+    changed, all of `customers` when None; the others keep theirs. Most customers a daily load
+    touches keep their dealers: rewriting their links cost 1 s of DELETE and 5 s of COPY (four
+    indexes and a foreign key per row) at 67k customers, and reading every repair of their
+    vehicles again 2.3 s.
     """
-    links = _dealer_links(profile, customers)
+    recount = customers if serviced is None else sorted(serviced)
+    links = _dealer_links(profile, customers, recount)
     old = bulk.select_frame(
         "SELECT id, customer_id, dealer_code, relation, CAST(first_at AS TEXT), "
         "CAST(last_at AS TEXT) FROM customers_customerdealer WHERE customer_id IN ({})",
         customers,
         {"id": pl.Int64, "customer_id": pl.Int64, "dealer_code": pl.Utf8, "relation": pl.Utf8,
          "first_at": pl.Utf8, "last_at": pl.Utf8},
-    ).with_columns(pl.col("first_at", "last_at").str.to_date())
+    ).with_columns(pl.col("first_at", "last_at").str.to_date()).filter(
+        (pl.col("relation") != "serviced") | pl.col("customer_id").is_in(recount)
+    )
     cols = ["customer_id", "dealer_code", "relation", "first_at", "last_at"]
     kept = old.join(links, on=cols, how="semi", nulls_equal=True)
     bulk.delete_in("customers_customerdealer", "id",
@@ -179,9 +204,12 @@ def write_dealer_links(profile: pl.DataFrame, customers: list[int]) -> None:
                       links.join(kept, on=cols, how="anti", nulls_equal=True))
 
 
-def _dealer_links(profile: pl.DataFrame, customers: list[int]) -> pl.DataFrame:
-    """Return (customer_id, dealer_code, relation, first_at, last_at) of these customers:
-    bought, DMS and club links from their records, serviced from their vehicles' repairs."""
+def _dealer_links(
+    profile: pl.DataFrame, customers: list[int], recount: list[int]
+) -> pl.DataFrame:
+    """Return (customer_id, dealer_code, relation, first_at, last_at): bought, DMS and club
+    links of `customers` from their records, serviced links of `recount` from their
+    vehicles' repairs."""
     rel = profile.filter(
         pl.col("feed").is_in(list(DEALER_RELATION)) & pl.col("dealer_code").is_not_null()
         & pl.col("customer_id").is_not_null()
@@ -195,7 +223,7 @@ def _dealer_links(profile: pl.DataFrame, customers: list[int]) -> pl.DataFrame:
         "FROM vehicles_repairorder r JOIN vehicles_ownership o ON o.vehicle_id = r.vehicle_id "
         'AND (o.start IS NULL OR r.date >= o.start) AND (o."end" IS NULL OR r.date < o."end") '
         "WHERE o.customer_id IN ({}) GROUP BY o.customer_id, r.dealer_code",
-        customers,
+        recount,
         {"customer_id": pl.Int64, "dealer_code": pl.Utf8, "first_at": pl.Utf8,
          "last_at": pl.Utf8},
     ).with_columns(pl.lit("serviced").alias("relation"),

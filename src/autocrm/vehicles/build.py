@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import polars as pl
 
 from autocrm.core import bulk
@@ -77,11 +79,18 @@ def _wide(winners: pl.DataFrame, vins: list[str]) -> pl.DataFrame:
     )
 
 
-def write(records: pl.DataFrame) -> dict[str, int]:
-    """Upsert the vehicles of these records and replace their ownership periods."""
+class Written(NamedTuple):
+    """The vehicles a write touched, and the customers whose ownership periods changed."""
+
+    ids: dict[str, int]  # vin -> vehicle id
+    moved: set[int]  # customers who gained, lost or changed a period of one of these vehicles
+
+
+def write(records: pl.DataFrame) -> Written:
+    """Upsert the vehicles of these records and rewrite their ownership periods that changed."""
     vins = records["vin"].drop_nulls().unique().sort().to_list()
     if not vins:
-        return {}
+        return Written({}, set())
     wide = _wide(golden_values(candidates(records), vehicle=True), vins)
     known = dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})", vins))
     bulk.insert_frame("vehicles_vehicle", wide.filter(~pl.col("vin").is_in(list(known))))
@@ -91,13 +100,34 @@ def write(records: pl.DataFrame) -> dict[str, int]:
     bulk.update_frame("vehicles_vehicle", "id",
                       old.join(known_ids, on="vin").select("id", *old.columns[1:]))
     ids = dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})", vins))
-    _write_ownerships(ownerships(records), ids)
-    return ids
+    return Written(ids, _write_ownerships(ownerships(records), ids))
 
 
-def _write_ownerships(owners: pl.DataFrame, ids: dict[str, int]) -> None:
-    bulk.delete_in("vehicles_ownership", "vehicle_id", list(ids.values()))
-    frame = owners.join(
+def _write_ownerships(owners: pl.DataFrame, ids: dict[str, int]) -> set[int]:
+    """Write the periods of these vehicles that changed; return the customers whose periods
+    did (a new first record alone rewrites a row but moves no one).
+
+    A daily load reaches tens of thousands of vehicles and changes the owners of few: the rows
+    are compared, not deleted and written again.
+    """
+    cols = ["vehicle_id", "customer_id", "start", "end", "record_id"]
+    new = owners.join(
         pl.DataFrame({"vin": list(ids), "vehicle_id": list(ids.values())}), on="vin"
-    ).select("vehicle_id", "customer_id", "start", "end", "record_id")
-    bulk.insert_frame("vehicles_ownership", frame)
+    ).select(cols)
+    old = bulk.select_frame(
+        'SELECT id, vehicle_id, customer_id, CAST(start AS TEXT), CAST("end" AS TEXT), record_id '
+        "FROM vehicles_ownership WHERE vehicle_id IN ({})",
+        list(ids.values()),
+        {"id": pl.Int64, "vehicle_id": pl.Int64, "customer_id": pl.Int64, "start": pl.Utf8,
+         "end": pl.Utf8, "record_id": pl.Int64},
+    ).with_columns(pl.col("start", "end").str.to_date())
+    kept = old.join(new, on=cols, how="semi", nulls_equal=True)
+    gone = old.join(kept, on="id", how="anti")
+    added = new.join(kept, on=cols, how="anti", nulls_equal=True)
+    bulk.delete_in("vehicles_ownership", "id", gone["id"].to_list())
+    bulk.insert_frame("vehicles_ownership", added)
+    periods = cols[:-1]
+    was, now = gone.select(periods), added.select(periods)
+    moved = pl.concat([was.join(now, on=periods, how="anti", nulls_equal=True),
+                       now.join(was, on=periods, how="anti", nulls_equal=True)])
+    return set(moved["customer_id"].to_list())
