@@ -30,8 +30,8 @@ from bench.common import (  # noqa: E402
     write_section,
 )
 
-STAGES = ["extract+clean", "prepare", "match", "merge", "publish", "indexes"]
-DELTA_STAGES = STAGES[:-1]
+STAGES = ["extract+clean", "prepare", "match", "merge", "publish", "indexes", "vacuum"]
+DELTA_STAGES = STAGES[:-2]
 
 
 def _delta_runs(backend: str, env: dict[str, str], name: str, delta: Path,
