@@ -8,18 +8,14 @@ import polars as pl
 
 from autocrm.core import bulk
 from autocrm.customers.models import PROFILE_FIELDS
+from autocrm.pipeline.records import IDENTITY_FIELDS
 from autocrm.sources.config import sources
 
 RAW = {"record_id": pl.Int64, "customer_id": pl.Int64, "load_id": pl.Int64, "source": pl.Utf8,
        "feed": pl.Utf8, "event_day": pl.Utf8, "vin": pl.Utf8, "dealer_code": pl.Utf8,
        "held_fields": pl.Utf8, "data": pl.Utf8}
-# What matching and survivorship read of a stored person's records (pipeline.records'
-# IDENTITY_FIELDS, with the profile fields only survivorship reads).
-PERSON_FIELDS = (
-    "name", "name_kind", "id_number", "id_kind", "phone", "vin", "birth_date", "province",
-    "city", "address", *[f for f in PROFILE_FIELDS if f not in {
-        "name", "id_number", "phone", "birth_date", "province", "city", "address"}],
-)
+# What matching and survivorship read of a stored person's records.
+PERSON_FIELDS = (*IDENTITY_FIELDS, *[f for f in PROFILE_FIELDS if f not in IDENTITY_FIELDS])
 DATE_COLS = {"birth_date", "purchase_date", "registration_date", "first_service_date",
              "insurance_start", "insurance_end"}
 

@@ -117,7 +117,8 @@ def _write_ownerships(owners: pl.DataFrame, ids: dict[str, int]) -> set[int]:
     old = bulk.select_frame(
         'SELECT id, vehicle_id, customer_id, CAST(start AS TEXT), CAST("end" AS TEXT), record_id '
         "FROM vehicles_ownership WHERE vehicle_id IN ({})",
-        list(ids.values()),
+        # a first load has none to compare: no lookup of a million vehicle ids
+        list(ids.values()) if bulk.exists("SELECT 1 FROM vehicles_ownership") else [],
         {"id": pl.Int64, "vehicle_id": pl.Int64, "customer_id": pl.Int64, "start": pl.Utf8,
          "end": pl.Utf8, "record_id": pl.Int64},
     ).with_columns(pl.col("start", "end").str.to_date())
