@@ -69,7 +69,6 @@ class BatchReport:
     vehicles: int = 0
     stages: dict[str, float] = field(default_factory=dict)
     memory: dict[str, float] = field(default_factory=dict)  # peak MiB after each stage
-    large: bool = False  # the batch at least doubled the store (see _publish_all)
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -136,32 +135,31 @@ def run(
         for rep in report.files:
             if rep.status == "failed":
                 record_failure(report.batch, rep)
-        if extracted:
-            _publish_all(report, extracted, progress)
+        large = _publish_all(report, extracted, progress) if extracted else False
         audit.record("load", "batch", report.batch, actor=actor,
                      files=len(files), records=report.records)
         _pause_before_commit()
-    if report.large:
+    if large:  # rows this load wrote, read once by VACUUM, not page by page by readers
         t = time.perf_counter()
         bulk.vacuum(BULK_TABLES)
         _timed(report, "vacuum", t)
     return report
 
 
-def _publish_all(report: BatchReport, extracted: list[Extracted], progress: Progress) -> None:
-    """Publish; a batch that at least doubles the store is `large`: it builds the big tables'
-    indexes last and trains the matching model."""
+def _publish_all(report: BatchReport, extracted: list[Extracted], progress: Progress) -> bool:
+    """Publish; return whether the batch was `large` (it at least doubles the store): such a
+    batch builds the big tables' indexes last and trains the matching model."""
     rows = sum(ex.frame.height for ex in extracted)
     if rows <= bulk.next_id("sources_sourcerecord") - 1:
         _publish(report, extracted, progress, large=False)
-        return
-    report.large = True
+        return False
     with bulk.indexes_deferred(BULK_TABLES):
         _publish(report, extracted, progress, large=True)
         progress("indexes", 0, 1)
         t = time.perf_counter()
     _timed(report, "indexes", t)
     progress("indexes", 1, 1)
+    return True
 
 
 def _pause_before_commit() -> None:
@@ -227,7 +225,7 @@ def _publish(
         else records
     publish.write_records(records)
     publish.write_keys(records)
-    vehicles = vehicle_build.write(vehicle_records) if vins else vehicle_build.Written({}, set())
+    vehicles = vehicle_build.write(vehicle_records)
     vehicle_ids = vehicles.ids
     labels = {(ex.source.code, ex.feed.kind): ex.feed.label for ex, _ in pairs}
     publish.write_interactions(records, labels)

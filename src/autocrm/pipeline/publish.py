@@ -8,6 +8,7 @@ import polars as pl
 
 from autocrm.core import bulk
 from autocrm.core.frames import present
+from autocrm.pipeline import store
 from autocrm.pipeline.records import json_object
 
 EVENT_ENTITIES = {
@@ -163,10 +164,9 @@ def repair_owners(records: pl.DataFrame, old: pl.DataFrame, vehicle_ids: dict[st
                   ) -> set[int]:
     """Return every owner, past or present, of the vehicles whose repair orders the batch adds
     or replaces: the customers whose `serviced` links it may change."""
-    vins: set[str] = set()
-    for frame in (records, old):
-        if "feed" in frame.columns:
-            vins |= set(frame.filter(pl.col("feed") == "repair")["vin"].drop_nulls().to_list())
+    feeds = list(store.entity_feeds("repair"))
+    vins = {v for frame in (records, old)
+            for v in frame.filter(pl.col("feed").is_in(feeds))["vin"].drop_nulls().to_list()}
     owners = bulk.select_in(
         "SELECT DISTINCT customer_id FROM vehicles_ownership WHERE vehicle_id IN ({})",
         [vehicle_ids[v] for v in sorted(vins) if v in vehicle_ids],

@@ -34,6 +34,12 @@ def identity_feeds() -> tuple[str, ...]:
                          for kind, feed in source.feeds.items() if feed.identity}))
 
 
+def entity_feeds(entity: str) -> tuple[str, ...]:
+    """Return the feeds whose records are of `entity` (e.g. "repair": DMS's repair orders)."""
+    return tuple(sorted({kind for source in sources().values()
+                         for kind, feed in source.feeds.items() if feed.entity == entity}))
+
+
 def _payload_field(name: str) -> str:
     """Return SQL reading payload key `name` as text (names come from code, never input)."""
     if not name.isidentifier():
