@@ -9,7 +9,7 @@ import pytest
 
 from autocrm.customers.models import Customer, CustomerDealer, HeldChange
 from autocrm.interactions.models import Interaction
-from autocrm.pipeline import batch
+from autocrm.pipeline import batch, profiles
 from autocrm.quality.models import Issue
 from autocrm.sources.models import InterfaceNotice, Load, SourceRecord
 from autocrm.vehicles.models import Ownership, RepairOrder, Vehicle
@@ -232,3 +232,35 @@ def test_a_batch_that_doubles_the_store_builds_its_indexes_last(world: dict[str,
     second = load(("DMS", world["rep"]))
     assert "indexes" not in second.stages  # 1 record beside 3
     assert RepairOrder.objects.get().order_no == "R001"
+
+
+def test_customers_built_in_parts_keep_their_own_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(profiles, "PART_ROWS", 1)  # one customer's records per part at most
+    people = [("F001", "张伟", ric(seq="123"), "13800138000"),
+              ("F002", "李娜", ric(birth="19900101", seq="456"), "13900139000"),
+              ("F003", "王芳", ric(birth="19770707", seq="789"), "13700137000")]
+    fin = write_csv(tmp_path / "fin.csv", FIN_HEADER,
+                    [fin_row(no, name, id_, phone, vin(i + 1)) for i, (no, name, id_, phone)
+                     in enumerate(people)])
+    dms = write_csv(tmp_path / "DMS" / "D11001" / "customers.csv", DMS_CUSTOMER_HEADER,
+                    [dms_customer_row("D11001", "C001", "李那", people[1][2], "13600136000")])
+    load(("FIN", fin), ("DMS", dms))
+    got = {c.unified_id: (c.name, c.phone, sorted(c.phones), c.lineage["name"]["rule"],
+                          c.record_count) for c in Customer.objects.all()}
+    assert got == {
+        people[0][2]: ("张伟", "13800138000", ["13800138000"], "sole", 1),
+        people[1][2]: ("李娜", "13900139000", ["13600136000", "13900139000"], "priority", 2),
+        people[2][2]: ("王芳", "13700137000", ["13700137000"], "sole", 1),
+    }
+    later = write_csv(tmp_path / "fin2.csv", FIN_HEADER, [
+        fin_row("F004", "赵伟", people[0][2], "13800138000", vin(4), "2025-01-01"),
+        fin_row("F005", "王芳", people[2][2], "13700137001", vin(5), "2025-01-01"),
+    ])
+    report = load(("FIN", later))
+    assert report.held == 1
+    assert HeldChange.objects.get().proposed_value == "赵伟"
+    assert SourceRecord.objects.get(record_key="F004").held_fields == ["name"]
+    assert SourceRecord.objects.get(record_key="F005").held_fields == []
+    assert Customer.objects.get(unified_id=people[2][2]).phone == "13700137001"

@@ -251,8 +251,14 @@ def _for_storage(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
-def insert_frame(table: str, frame: pl.DataFrame, cluster: str | None = None) -> int:
+def insert_frame(
+    table: str, frame: pl.DataFrame, cluster: str | None = None,
+    select: Sequence[str | pl.Expr] | None = None,
+) -> int:
     """Insert a frame whose column names are the table's; COPY on PostgreSQL.
+
+    With `select`, the rows inserted are those expressions of `frame`, computed one slice at a
+    time: a column derived for the insert alone never exists for the whole frame at once.
 
     With `cluster`, PostgreSQL gets the rows in that column's order, so rows read together
     later (a customer's records) lie on neighbouring pages, not one page each: at a million
@@ -262,23 +268,31 @@ def insert_frame(table: str, frame: pl.DataFrame, cluster: str | None = None) ->
     """
     if frame.is_empty():
         return 0
-    data = _for_storage(frame)
-    cols = ", ".join(f'"{c}"' for c in data.columns)
+    exprs = [pl.col(e) if isinstance(e, str) else e for e in select or frame.columns]
+    cols = ", ".join(f'"{c}"' for c in frame.head(0).select(exprs).columns)
+    reads = {name for e in exprs for name in e.meta.root_names()}
+    keep = [c for c in frame.columns if c in reads or c == cluster] or frame.columns[:1]
+    frame = frame.select(keep)  # no copy: what the slices gather and compute from
+
+    def rows(start: int, size: int, order: pl.Series | None = None) -> pl.DataFrame:
+        part = (frame.slice(start, size) if order is None
+                else frame.select(pl.all().gather(order.slice(start, size))))
+        return _for_storage(part.select(exprs))
+
     with connection.cursor() as cursor:
         if is_postgres():
-            order = data[cluster].arg_sort(nulls_last=True) if cluster else None
+            order = frame[cluster].arg_sort(nulls_last=True) if cluster else None
             sql = f'COPY "{table}" ({cols}) FROM STDIN (FORMAT csv)'
             with cursor.cursor.copy(sql) as copy:
-                for start in range(0, data.height, BATCH * 4):
-                    part = (data.slice(start, BATCH * 4) if order is None
-                            else data.select(pl.all().gather(order.slice(start, BATCH * 4))))
+                for start in range(0, frame.height, BATCH * 4):
+                    part = rows(start, BATCH * 4, order)
                     copy.write(part.write_csv(include_header=False, datetime_format=None))
-            return data.height
-        marks = ", ".join("?" for _ in data.columns)
+            return frame.height
+        marks = ", ".join("?" for _ in cols.split(", "))
         sql = f'INSERT INTO "{table}" ({cols}) VALUES ({marks})'
-        for start in range(0, data.height, BATCH):
-            cursor.cursor.executemany(sql, data.slice(start, BATCH).iter_rows())
-    return data.height
+        for start in range(0, frame.height, BATCH):
+            cursor.cursor.executemany(sql, rows(start, BATCH).iter_rows())
+    return frame.height
 
 
 def exists(sql: str, params: Sequence[Any] = ()) -> bool:

@@ -49,7 +49,7 @@ def candidates(records: pl.DataFrame) -> pl.DataFrame:
     return long
 
 
-def _hold(winners: pl.DataFrame, old: pl.DataFrame, new_ids: set[int]) -> pl.DataFrame:
+def _hold(winners: pl.DataFrame, old: pl.DataFrame, new_ids: pl.Series) -> pl.DataFrame:
     """Return the winners that change an established trusted value using a new record."""
     hold_fields = list(priorities().hold_on_change)
     old_long = old.unpivot(index="entity_id", on=hold_fields, variable_name="field",
@@ -57,12 +57,13 @@ def _hold(winners: pl.DataFrame, old: pl.DataFrame, new_ids: set[int]) -> pl.Dat
         pl.col("current_value").is_not_null() & (pl.col("current_value") != "")
     )
     return winners.join(old_long, on=["entity_id", "field"]).filter(
-        (pl.col("value") != pl.col("current_value")) & pl.col("record_id").is_in(list(new_ids))
+        (pl.col("value") != pl.col("current_value")) & pl.col("record_id").is_in(new_ids.implode())
     )
 
 
-def build(records: pl.DataFrame, old: pl.DataFrame, new_ids: set[int]) -> Golden:
-    """Compute golden rows for the customers of `records`; `old` holds established values."""
+def build(records: pl.DataFrame, old: pl.DataFrame, new_ids: pl.Series) -> Golden:
+    """Compute golden rows for the customers of `records`; `old` holds established values and
+    `new_ids` the ids of the records a load brings (only they can be held)."""
     cands = candidates(records)
     winners = golden_values(cands)
     held = _hold(winners, old, new_ids) if old.height else winners.clear().with_columns(
@@ -71,8 +72,9 @@ def build(records: pl.DataFrame, old: pl.DataFrame, new_ids: set[int]) -> Golden
     doubtful = pl.DataFrame(schema={"record_id": pl.Int64, "field": pl.Utf8})
     if held.height:
         proposed = held.select("entity_id", "field", pl.col("current_value"))
+        fresh = pl.col("record_id").is_in(new_ids.implode())
         doubtful = cands.join(proposed, on=["entity_id", "field"]).filter(
-            (pl.col("value") != pl.col("current_value")) & pl.col("record_id").is_in(list(new_ids))
+            (pl.col("value") != pl.col("current_value")) & fresh
         )
         doubtful = doubtful.select("record_id", "field")
         winners = golden_values(cands.join(doubtful, on=["record_id", "field"], how="anti"))
@@ -154,11 +156,14 @@ def golden_frame(g: pl.DataFrame, now: dt.datetime) -> pl.DataFrame:
     )
 
 
-def write(rows: pl.DataFrame, existing: set[int]) -> list[tuple[int, int]]:
+def write(
+    rows: pl.DataFrame, existing: set[int], *, against_store: bool = True
+) -> list[tuple[int, int]]:
     """Update existing golden rows, insert new ones; return (stored, new) id clashes.
 
     A new customer whose ID number another stored customer already carries keeps an
-    internal unified id, and the pair is returned so a steward can merge them.
+    internal unified id, and the pair is returned so a steward can merge them. Without
+    `against_store` (the store held no customer before the load) nothing is looked up.
     """
     changed = rows.filter(pl.col("id").is_in(list(existing))).drop("created_at")
     bulk.update_frame("customers_customer", "id", changed)
@@ -166,7 +171,7 @@ def write(rows: pl.DataFrame, existing: set[int]) -> list[tuple[int, int]]:
     taken = bulk.select_in(
         "SELECT unified_id, id FROM customers_customer WHERE unified_id IN ({})",
         fresh.filter(pl.col("key_type") != "internal")["unified_id"].to_list(),
-    ) if bulk.exists("SELECT 1 FROM customers_customer") else []  # a first load clashes with none
+    ) if against_store else []
     clashes = [(int(owner), int(new)) for uid, owner in taken
                for new in fresh.filter(pl.col("unified_id") == uid)["id"].to_list()]
     if clashes:

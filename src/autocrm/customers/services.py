@@ -31,7 +31,7 @@ def rebuild(customer_ids: list[int]) -> None:
         bulk.delete_in("customers_customer", "id", gone)
     if not alive:
         return
-    result = golden.build(records, pl.DataFrame(), set())
+    result = golden.build(records, pl.DataFrame(), pl.Series([], dtype=pl.Int64))
     existing = set(Customer.objects.filter(id__in=alive).values_list("id", flat=True))
     golden.write(golden.golden_frame(result.rows, timezone.now()), existing)
 

@@ -76,6 +76,11 @@ def _stored_records(existing: list[int], known: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([reused, fetched], how="diagonal_relaxed") if fetched.height else reused
 
 
+# Survivorship holds every candidate value of the customers it builds at once, about 1.5 GiB
+# per million source records; customers are independent, so a large batch builds them in parts.
+PART_ROWS = 2_000_000
+
+
 def rebuild_customers(
     records: pl.DataFrame, affected: set[int], new_ids: set[int], known: pl.DataFrame
 ) -> tuple[pl.DataFrame, int, pl.DataFrame]:
@@ -85,7 +90,6 @@ def rebuild_customers(
     customers); the other affected customers' records are read here.
     """
     existing = sorted(affected - new_ids)
-    batch_ids = set(records["record_id"].to_list())
     stored = _stored_records(existing, known)
     used = ["record_id", "customer_id", "load_id", "source", "feed", "event_day", "dealer_code",
             *PROFILE_FIELDS]  # what survivorship and the dealer links read: not the whole row
@@ -93,19 +97,34 @@ def rebuild_customers(
         pl.col("customer_id").is_not_null()
     ).with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("held_fields"))
     profile = pl.concat([batch, stored], how="diagonal_relaxed") if stored.height else batch
-    result = golden.build(profile, _old_golden(existing), batch_ids)
+    old = _old_golden(existing)
+    against_store = bulk.exists("SELECT 1 FROM customers_customer")  # else none can clash
     now = timezone.now()
-    clashes = golden.write(golden.golden_frame(result.rows, now), set(existing))
+    parts = -(-profile.height // PART_ROWS)
+    held, doubtful, clashes = [], [], []
+    for part in range(parts):
+        rows = profile.filter(pl.col("customer_id") % parts == part) if parts > 1 else profile
+        result = golden.build(rows, old, records["record_id"])
+        clashes += golden.write(golden.golden_frame(result.rows, now), set(existing),
+                                against_store=against_store)
+        held.append(result.held)
+        doubtful.append(result.doubtful)
     if clashes:
         first_load = records["load_id"].min()
         assert isinstance(first_load, int)  # load ids are Int64 and records is not empty
         proposals.propose(((a, b, "det:id_number", 1.0) for a, b in clashes), first_load)
-    marks = result.doubtful.group_by("record_id").agg(pl.col("field").cast(pl.Utf8))
+    records = _mark_held(records, pl.concat(doubtful) if doubtful else pl.DataFrame())
+    held_rows = pl.concat(held) if held else pl.DataFrame()
+    if held_rows.height:
+        golden.write_held(held_rows, now)
+    return records, held_rows.height, profile
+
+
+def _mark_held(records: pl.DataFrame, doubtful: pl.DataFrame) -> pl.DataFrame:
+    """Set each record's `held_fields`: the fields whose new value is held for a steward."""
     held = pl.lit([], dtype=pl.List(pl.Utf8))
-    if marks.height:
+    if doubtful.height:
+        marks = doubtful.group_by("record_id").agg(pl.col("field").cast(pl.Utf8))
         where = lookup("record_id", marks["record_id"], pl.Series(range(marks.height)))
         held = pl.lit(marks["field"]).gather(where).fill_null(held)
-    records = assign(records, held.alias("held_fields"))
-    if result.held.height:
-        golden.write_held(result.held, now)
-    return records, result.held.height, profile
+    return assign(records, held.alias("held_fields"))

@@ -9,7 +9,7 @@ import polars as pl
 from autocrm.core import bulk
 from autocrm.core.frames import present
 from autocrm.pipeline import store
-from autocrm.pipeline.records import json_object
+from autocrm.pipeline.records import json_object, payload
 
 EVENT_ENTITIES = {
     "contract", "invoice", "call", "complaint", "roadside", "registration", "event_signup",
@@ -76,13 +76,12 @@ def supersede(records: pl.DataFrame) -> pl.DataFrame:
 
 def write_records(records: pl.DataFrame) -> None:
     """Insert the batch's source records with their payloads and held fields."""
-    frame = records.select(
+    bulk.insert_frame("sources_sourcerecord", records, cluster="customer_id", select=[
         pl.col("record_id").alias("id"), "load_id", "source", "feed", "row_no", "record_key",
-        "customer_id", "vin", "dealer_code", pl.col("event_day").alias("event_date"), "data",
-        pl.col("held_fields").fill_null([]).cast(pl.List(pl.Utf8)),
+        "customer_id", "vin", "dealer_code", pl.col("event_day").alias("event_date"),
+        payload(records), pl.col("held_fields").fill_null([]).cast(pl.List(pl.Utf8)),
         pl.lit(True).alias("current"),
-    )
-    bulk.insert_frame("sources_sourcerecord", frame, cluster="customer_id")
+    ])
 
 
 def write_keys(records: pl.DataFrame) -> None:
