@@ -29,11 +29,11 @@ class Customer(models.Model):
         INTERNAL = "internal", "内部编号"
 
     id = models.BigIntegerField(primary_key=True)
-    unified_id = models.CharField("统一客户标识", max_length=32, unique=True)
+    unified_id = models.CharField("统一客户标识", max_length=32)
     key_type = models.CharField(max_length=8, choices=KeyType.choices)
     kind = models.CharField("类型", max_length=8, default="person")
-    name = models.CharField("姓名", max_length=128, blank=True, db_index=True)
-    name_pinyin = models.CharField(max_length=256, blank=True, db_index=True)
+    name = models.CharField("姓名", max_length=128, blank=True)
+    name_pinyin = models.CharField(max_length=256, blank=True)
     id_number = models.CharField("证件号码", max_length=18, blank=True)
     gender = models.CharField("性别", max_length=1, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
@@ -54,10 +54,18 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["id"]
-        # Looked up by equality only: no LIKE (pattern-ops) twin as `db_index` would add.
+        # One index per column, for the lookups made: `unique` and `db_index` on a CharField
+        # add a LIKE (pattern-ops) twin on PostgreSQL, a second index every update writes.
+        # Unified id, ID number and phone are looked up by equality; name and initials also by
+        # prefix, which the pattern-ops index serves on PostgreSQL (equality too). Other
+        # databases ignore `opclasses`: a plain index, which SQLite reads for both.
+        constraints = [models.UniqueConstraint(fields=["unified_id"], name="customer_unified_id")]
         indexes = [
             models.Index(fields=["id_number"], name="customer_id_number"),
             models.Index(fields=["phone"], name="customer_phone"),
+            models.Index(fields=["name"], name="customer_name", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name_pinyin"], name="customer_name_pinyin",
+                         opclasses=["varchar_pattern_ops"]),
         ]
         verbose_name = "客户"
         verbose_name_plural = "客户"
@@ -69,7 +77,9 @@ class Customer(models.Model):
 class CustomerDealer(models.Model):
     """A dealer the customer is related to, and how."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="dealers")
+    # Indexed as the first column of the unique constraint, not on its own as well.
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="dealers",
+                                 db_index=False)
     dealer_code = models.CharField(max_length=16)
     relation = models.CharField(max_length=16)
     first_at = models.DateField(null=True)

@@ -18,8 +18,8 @@ VEHICLE_FIELDS = (
 class Vehicle(models.Model):
     """One vehicle, identified by its VIN."""
 
-    vin = models.CharField("车架号", max_length=17, unique=True)
-    plate = models.CharField("车牌号", max_length=16, blank=True, db_index=True)
+    vin = models.CharField("车架号", max_length=17)
+    plate = models.CharField("车牌号", max_length=16, blank=True)
     model = models.CharField("车型", max_length=64, blank=True)
     config = models.CharField("配置", max_length=64, blank=True)
     purchase_date = models.DateField("购车日期", null=True, blank=True)
@@ -32,6 +32,9 @@ class Vehicle(models.Model):
 
     class Meta:
         ordering = ["vin"]
+        # Looked up by equality only: no LIKE (pattern-ops) twin as `unique`/`db_index` add.
+        constraints = [models.UniqueConstraint(fields=["vin"], name="vehicle_vin")]
+        indexes = [models.Index(fields=["plate"], name="vehicle_plate")]
         verbose_name = "车辆"
         verbose_name_plural = "车辆"
 
