@@ -12,6 +12,7 @@ from autocrm.interactions.models import Interaction
 from autocrm.pipeline import batch, profiles
 from autocrm.quality.models import Issue
 from autocrm.sources.models import InterfaceNotice, Load, SourceRecord
+from autocrm.vehicles import build as vehicle_build
 from autocrm.vehicles.models import Ownership, RepairOrder, Vehicle
 from tests.factories import (
     DMS_CUSTOMER_HEADER,
@@ -264,3 +265,24 @@ def test_customers_built_in_parts_keep_their_own_values(
     assert SourceRecord.objects.get(record_key="F004").held_fields == ["name"]
     assert SourceRecord.objects.get(record_key="F005").held_fields == []
     assert Customer.objects.get(unified_id=people[2][2]).phone == "13700137001"
+
+
+def test_vehicles_built_in_parts_keep_their_own_values(
+    world: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(vehicle_build, "PART_ROWS", 1)  # one owner record per part at most
+    more = write_csv(tmp_path / "fin_more.csv", FIN_HEADER, [
+        fin_row("F002", "李娜", ric(birth="19900101", seq="456"), "13900139000", vin(2),
+                model="Q5L"),
+        fin_row("F003", "王芳", ric(birth="19770707", seq="789"), "13700137000", vin(3),
+                model="A4L"),
+    ])
+    load(("FIN", world["fin"]), ("FIN", more), ("DMS", world["cust"]), ("DMS", world["veh"]))
+    got = {v.vin: (v.model, v.config, v.plate, str(v.purchase_date), v.lineage["model"]["source"])
+           for v in Vehicle.objects.all()}
+    assert got == {
+        VIN1: ("A6L", "豪华型", "京A12345", "2024-03-01", "FIN"),
+        vin(2): ("Q5L", "", "", "None", "FIN"),
+        vin(3): ("A4L", "", "", "None", "FIN"),
+    }
+    assert list(Vehicle.objects.order_by("id").values_list("vin", flat=True)) == sorted(got)

@@ -12,6 +12,11 @@ from autocrm.customers.survivorship import golden_values, lineage_json, unpivot_
 from autocrm.vehicles.models import VEHICLE_FIELDS
 
 OWNER_FEEDS = ("invoice", "contract", "vehicle")
+# Vehicles are independent: a large batch builds them in parts of this many owner records (a
+# full load's candidate values at once took 5 GiB, 5M records).
+PART_ROWS = 2_000_000
+CANDIDATE_COLUMNS = ["vin", "feed", "record_id", "load_id", "source", "event_day",
+                     *VEHICLE_FIELDS]
 DATE_FIELDS = {
     "purchase_date", "registration_date", "first_service_date", "insurance_start",
     "insurance_end",
@@ -25,8 +30,7 @@ def _owner_rows(records: pl.DataFrame, used: list[str], where: pl.Expr) -> pl.Da
 
 def candidates(records: pl.DataFrame) -> pl.DataFrame:
     """Return long vehicle candidates; an invoice's date is the purchase date."""
-    used = ["vin", "feed", "record_id", "load_id", "source", "event_day", *VEHICLE_FIELDS]
-    frame = _owner_rows(records, used, pl.col("vin").is_not_null())
+    frame = _owner_rows(records, CANDIDATE_COLUMNS, pl.col("vin").is_not_null())
     if "purchase_date" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.Date).alias("purchase_date"))
     frame = frame.with_columns(
@@ -79,6 +83,21 @@ def _wide(winners: pl.DataFrame, vins: list[str]) -> pl.DataFrame:
     )
 
 
+def golden(records: pl.DataFrame, vins: list[str]) -> pl.DataFrame:
+    """Return one row per VIN of `vins` (sorted): its fields won from the owner records."""
+    owners = _owner_rows(records, CANDIDATE_COLUMNS, pl.col("vin").is_not_null())
+    parts = -(-owners.height // PART_ROWS)
+    if parts <= 1:
+        return _wide(golden_values(candidates(owners), vehicle=True), vins)
+    part = pl.col("vin").hash(0) % parts
+    every = pl.DataFrame({"vin": vins}, schema={"vin": pl.Utf8})
+    return pl.concat([
+        _wide(golden_values(candidates(owners.filter(part == i)), vehicle=True),
+              every.filter(part == i)["vin"].to_list())
+        for i in range(parts)
+    ]).sort("vin")
+
+
 class Written(NamedTuple):
     """The vehicles a write touched, and the customers whose ownership periods changed."""
 
@@ -91,7 +110,7 @@ def write(records: pl.DataFrame) -> Written:
     vins = records["vin"].drop_nulls().unique().sort().to_list()
     if not vins:
         return Written({}, set())
-    wide = _wide(golden_values(candidates(records), vehicle=True), vins)
+    wide = golden(records, vins)
     known = dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})", vins))
     bulk.insert_frame("vehicles_vehicle", wide.filter(~pl.col("vin").is_in(list(known))))
     old = wide.filter(pl.col("vin").is_in(list(known)))
