@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from autocrm.core.fields import WrittenJSONField
+
 PROFILE_FIELDS = (
     "name",
     "id_number",
@@ -38,7 +40,7 @@ class Customer(models.Model):
     gender = models.CharField("性别", max_length=1, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
     phone = models.CharField("手机", max_length=11, blank=True)
-    phones = models.JSONField("全部手机", default=list, blank=True)
+    phones = WrittenJSONField("全部手机", default=list, blank=True)
     province = models.CharField("省份", max_length=32, blank=True)
     city = models.CharField("城市", max_length=32, blank=True)
     address = models.CharField("详细地址", max_length=255, blank=True)
@@ -47,7 +49,7 @@ class Customer(models.Model):
     interests = models.CharField("兴趣爱好", max_length=255, blank=True)
     contact_person = models.CharField("联系人", max_length=128, blank=True)
     relatives = models.CharField("亲属", max_length=255, blank=True)
-    lineage = models.JSONField("数据来源", default=dict, blank=True)
+    lineage = WrittenJSONField("数据来源", default=dict, blank=True)
     record_count = models.IntegerField(default=0)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

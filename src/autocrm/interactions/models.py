@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from autocrm.core.fields import WrittenJSONField
+
 
 class Interaction(models.Model):
     """One contact: a call, complaint, rescue, survey, sign-up, post, contract, invoice."""
@@ -14,7 +16,7 @@ class Interaction(models.Model):
     dealer_code = models.CharField("经销商", max_length=16, blank=True)
     title = models.CharField("标题", max_length=255, blank=True)
     summary = models.TextField("内容", blank=True)
-    detail = models.JSONField(default=dict, blank=True)
+    detail = WrittenJSONField(default=dict, blank=True)
     record_id = models.BigIntegerField(unique=True)
 
     class Meta:

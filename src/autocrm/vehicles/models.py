@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from autocrm.core.fields import WrittenJSONField
+
 VEHICLE_FIELDS = (
     "plate",
     "model",
@@ -28,7 +30,7 @@ class Vehicle(models.Model):
     insurance_start = models.DateField("保险起期", null=True, blank=True)
     insurance_end = models.DateField("保险止期", null=True, blank=True)
     dealer_code = models.CharField("销售经销商", max_length=16, blank=True)
-    lineage = models.JSONField(default=dict, blank=True)
+    lineage = WrittenJSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["vin"]
