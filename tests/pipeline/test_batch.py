@@ -9,7 +9,7 @@ import pytest
 
 from autocrm.customers.models import Customer, CustomerDealer, HeldChange
 from autocrm.interactions.models import Interaction
-from autocrm.pipeline import batch, profiles
+from autocrm.pipeline import batch, extract, profiles
 from autocrm.quality.models import Issue
 from autocrm.sources.models import InterfaceNotice, Load, SourceRecord
 from autocrm.vehicles import build as vehicle_build
@@ -286,3 +286,27 @@ def test_vehicles_built_in_parts_keep_their_own_values(
         vin(3): ("A4L", "", "", "None", "FIN"),
     }
     assert list(Vehicle.objects.order_by("id").values_list("vin", flat=True)) == sorted(got)
+
+
+def test_rows_cleaned_in_slices_keep_their_file_row_and_issue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(extract, "CLEAN_ROWS", 1)  # every row of the feed cleaned on its own
+    first = write_csv(tmp_path / "DMS" / "D11001" / "customers.csv", DMS_CUSTOMER_HEADER, [
+        dms_customer_row("D11001", "C001", "王先生", None, "1380013"),
+        dms_customer_row("D11001", "C002", "赵敏", None, "13600136000"),
+    ])
+    second = write_csv(tmp_path / "DMS" / "D11002" / "customers.csv", DMS_CUSTOMER_HEADER, [
+        dms_customer_row("D11002", "C001", "钱多", None, "13500135"),
+        dms_customer_row("D11002", "C009", "孙丽", None, "13700137000"),
+    ])
+    report = load(("DMS", first), ("DMS", second))
+    assert [(f.rows_loaded, f.rows_rejected) for f in report.files] == [(1, 1), (2, 0)]
+    got = sorted(Issue.objects.values_list("dealer_code", "row_no", "field", "rule"))
+    assert got == [
+        ("D11001", 2, "name", "NAME_TITLE_ONLY"), ("D11001", 2, "name", "REQUIRED_MISSING"),
+        ("D11001", 2, "phone", "PHONE_TOO_SHORT"), ("D11002", 2, "phone", "PHONE_TOO_SHORT"),
+    ]
+    keys = sorted(SourceRecord.objects.values_list("dealer_code", "record_key", "row_no"))
+    assert keys == [("D11001", "D11001|C002", 3), ("D11002", "D11002|C001", 2),
+                    ("D11002", "D11002|C009", 3)]
