@@ -272,17 +272,18 @@ def insert_frame(
     exprs = [pl.col(e) if isinstance(e, str) else e for e in select or frame.columns]
     size = BATCH * 4 if is_postgres() else BATCH
     slices: Iterable[pl.DataFrame] = (
-        _for_storage(frame.slice(at, size).select(exprs)) for at in range(0, frame.height, size)
+        frame.slice(at, size).select(exprs) for at in range(0, frame.height, size)
     )
     names = frame.head(0).select(exprs).columns
     cols = ", ".join(f'"{c}"' for c in names)
     with connection.cursor() as cursor:
         if is_postgres():
-            if cluster:
+            if cluster:  # columns passed through stay views of `frame`: only derived ones copy
                 order = frame[cluster].arg_sort(nulls_last=True)
                 data = pl.concat(list(slices))
                 slices = (data.select(pl.all().gather(order.slice(at, size)))
                           for at in range(0, data.height, size))
+            slices = map(_for_storage, slices)
             sql = f'COPY "{table}" ({cols}) FROM STDIN (FORMAT csv)'
             with cursor.cursor.copy(sql) as copy:
                 for part in slices:
@@ -290,7 +291,7 @@ def insert_frame(
             return frame.height
         marks = ", ".join("?" for _ in names)
         sql = f'INSERT INTO "{table}" ({cols}) VALUES ({marks})'
-        for part in slices:
+        for part in map(_for_storage, slices):
             cursor.cursor.executemany(sql, part.iter_rows())
     return frame.height
 

@@ -93,9 +93,11 @@ def rebuild_customers(
     stored = _stored_records(existing, known)
     used = ["record_id", "customer_id", "load_id", "source", "feed", "event_day", "dealer_code",
             *PROFILE_FIELDS]  # what survivorship and the dealer links read: not the whole row
-    batch = present(records, used).filter(
-        pl.col("customer_id").is_not_null()
-    ).with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("held_fields"))
+    # Not filtered to the rows with a customer: that copied a full load's rows; a part picks
+    # its customers' rows, and the dealer links read only rows with a customer.
+    batch = present(records, used).with_columns(
+        pl.lit([], dtype=pl.List(pl.Utf8)).alias("held_fields")
+    )
     profile = pl.concat([batch, stored], how="diagonal_relaxed") if stored.height else batch
     old = _old_golden(existing)
     against_store = bulk.exists("SELECT 1 FROM customers_customer")  # else none can clash
@@ -103,8 +105,9 @@ def rebuild_customers(
     parts = -(-profile.height // PART_ROWS)
     held, doubtful, clashes = [], [], []
     for part in range(parts):
-        rows = profile.filter(pl.col("customer_id") % parts == part) if parts > 1 else profile
-        result = golden.build(rows, old, records["record_id"])
+        mine = (pl.col("customer_id") % parts == part) if parts > 1 \
+            else pl.col("customer_id").is_not_null()
+        result = golden.build(profile.filter(mine), old, records["record_id"])
         clashes += golden.write(golden.golden_frame(result.rows, now), set(existing),
                                 against_store=against_store)
         held.append(result.held)
