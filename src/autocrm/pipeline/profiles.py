@@ -76,8 +76,8 @@ def _stored_records(existing: list[int], known: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([reused, fetched], how="diagonal_relaxed") if fetched.height else reused
 
 
-# Survivorship holds every candidate value of the customers it builds at once, about 1.5 GiB
-# per million source records; customers are independent, so a large batch builds them in parts.
+# Survivorship holds every candidate value of the customers it builds at once: a full load of
+# 11M records added 10-12 GiB. Customers are independent, so a large batch builds them in parts.
 PART_ROWS = 2_000_000
 
 
