@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 
 
-class WrittenJSONField(models.JSONField):  # type: ignore[type-arg]
+class WrittenJSONField(models.JSONField):
     """A JSON value written in bulk and read whole: PostgreSQL `json`, not `jsonb`.
 
     `jsonb` converts each document to its binary form on the way in, which is worth it only

@@ -44,3 +44,10 @@ def present(frame: pl.DataFrame, names: Iterable[str]) -> pl.DataFrame:
     """
     wanted = set(names)
     return frame.select(c for c in frame.columns if c in wanted)
+
+
+def parts(height: int, key: pl.Expr, rows: int) -> list[pl.Expr]:
+    """Return filters splitting a frame of `height` rows into parts of about `rows` rows by the
+    integer `key`: rows sharing a key fall in one part, rows whose key is null in none."""
+    count = max(1, -(-height // rows))
+    return [key % count == i for i in range(count)]

@@ -49,7 +49,7 @@ def candidates(records: pl.DataFrame) -> pl.DataFrame:
     return long
 
 
-def _hold(winners: pl.DataFrame, old: pl.DataFrame, new_ids: pl.Series) -> pl.DataFrame:
+def _hold(winners: pl.DataFrame, old: pl.DataFrame, fresh: pl.Expr) -> pl.DataFrame:
     """Return the winners that change an established trusted value using a new record."""
     hold_fields = list(priorities().hold_on_change)
     old_long = old.unpivot(index="entity_id", on=hold_fields, variable_name="field",
@@ -57,7 +57,7 @@ def _hold(winners: pl.DataFrame, old: pl.DataFrame, new_ids: pl.Series) -> pl.Da
         pl.col("current_value").is_not_null() & (pl.col("current_value") != "")
     )
     return winners.join(old_long, on=["entity_id", "field"]).filter(
-        (pl.col("value") != pl.col("current_value")) & pl.col("record_id").is_in(new_ids.implode())
+        (pl.col("value") != pl.col("current_value")) & fresh
     )
 
 
@@ -66,13 +66,13 @@ def build(records: pl.DataFrame, old: pl.DataFrame, new_ids: pl.Series) -> Golde
     `new_ids` the ids of the records a load brings (only they can be held)."""
     cands = candidates(records)
     winners = golden_values(cands)
-    held = _hold(winners, old, new_ids) if old.height else winners.clear().with_columns(
+    fresh = pl.col("record_id").is_in(new_ids.implode())  # a record this load brings
+    held = _hold(winners, old, fresh) if old.height else winners.clear().with_columns(
         pl.lit(None, pl.Utf8).alias("current_value")
     )
     doubtful = pl.DataFrame(schema={"record_id": pl.Int64, "field": pl.Utf8})
     if held.height:
         proposed = held.select("entity_id", "field", pl.col("current_value"))
-        fresh = pl.col("record_id").is_in(new_ids.implode())
         doubtful = cands.join(proposed, on=["entity_id", "field"]).filter(
             (pl.col("value") != pl.col("current_value")) & fresh
         )

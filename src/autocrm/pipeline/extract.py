@@ -162,7 +162,7 @@ def clean_all(files: list[Extracted], today: date) -> None:
                 [ex.issues.join(keys[i], on="_row", how="left"), own], how="diagonal_relaxed"
             )
             ex.frame = frame.slice(at, sizes.get(i, 0))
-            at += sizes.get(i, 0)
+            at += ex.frame.height
 
 
 def extract(source: Source, path: Path, today: date) -> Extracted:

@@ -6,7 +6,7 @@ import polars as pl
 from django.utils import timezone
 
 from autocrm.core import bulk
-from autocrm.core.frames import assign, present
+from autocrm.core.frames import assign, parts, present
 from autocrm.customers import golden
 from autocrm.customers.models import PROFILE_FIELDS
 from autocrm.identity import proposals
@@ -102,11 +102,8 @@ def rebuild_customers(
     old = _old_golden(existing)
     against_store = bulk.exists("SELECT 1 FROM customers_customer")  # else none can clash
     now = timezone.now()
-    parts = -(-profile.height // PART_ROWS)
     held, doubtful, clashes = [], [], []
-    for part in range(parts):
-        mine = (pl.col("customer_id") % parts == part) if parts > 1 \
-            else pl.col("customer_id").is_not_null()
+    for mine in parts(profile.height, pl.col("customer_id"), PART_ROWS):
         result = golden.build(profile.filter(mine), old, records["record_id"])
         clashes += golden.write(golden.golden_frame(result.rows, now), set(existing),
                                 against_store=against_store)
@@ -116,8 +113,8 @@ def rebuild_customers(
         first_load = records["load_id"].min()
         assert isinstance(first_load, int)  # load ids are Int64 and records is not empty
         proposals.propose(((a, b, "det:id_number", 1.0) for a, b in clashes), first_load)
-    records = _mark_held(records, pl.concat(doubtful) if doubtful else pl.DataFrame())
-    held_rows = pl.concat(held) if held else pl.DataFrame()
+    records = _mark_held(records, pl.concat(doubtful))
+    held_rows = pl.concat(held)
     if held_rows.height:
         golden.write_held(held_rows, now)
     return records, held_rows.height, profile

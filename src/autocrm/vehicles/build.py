@@ -7,7 +7,7 @@ from typing import NamedTuple
 import polars as pl
 
 from autocrm.core import bulk
-from autocrm.core.frames import present
+from autocrm.core.frames import parts, present
 from autocrm.customers.survivorship import golden_values, lineage_json, unpivot_present
 from autocrm.vehicles.models import VEHICLE_FIELDS
 
@@ -28,9 +28,9 @@ def _owner_rows(records: pl.DataFrame, used: list[str], where: pl.Expr) -> pl.Da
     return present(records, used).filter(where & pl.col("feed").is_in(OWNER_FEEDS))
 
 
-def candidates(records: pl.DataFrame) -> pl.DataFrame:
-    """Return long vehicle candidates; an invoice's date is the purchase date."""
-    frame = _owner_rows(records, CANDIDATE_COLUMNS, pl.col("vin").is_not_null())
+def candidates(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return long vehicle candidates from owner rows of CANDIDATE_COLUMNS; an invoice's date
+    is the purchase date."""
     if "purchase_date" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.Date).alias("purchase_date"))
     frame = frame.with_columns(
@@ -86,15 +86,11 @@ def _wide(winners: pl.DataFrame, vins: list[str]) -> pl.DataFrame:
 def golden(records: pl.DataFrame, vins: list[str]) -> pl.DataFrame:
     """Return one row per VIN of `vins` (sorted): its fields won from the owner records."""
     owners = _owner_rows(records, CANDIDATE_COLUMNS, pl.col("vin").is_not_null())
-    parts = -(-owners.height // PART_ROWS)
-    if parts <= 1:
-        return _wide(golden_values(candidates(owners), vehicle=True), vins)
-    part = pl.col("vin").hash(0) % parts
     every = pl.DataFrame({"vin": vins}, schema={"vin": pl.Utf8})
     return pl.concat([
-        _wide(golden_values(candidates(owners.filter(part == i)), vehicle=True),
-              every.filter(part == i)["vin"].to_list())
-        for i in range(parts)
+        _wide(golden_values(candidates(owners.filter(mine)), vehicle=True),
+              every.filter(mine)["vin"].to_list())
+        for mine in parts(owners.height, pl.col("vin").hash(0), PART_ROWS)
     ]).sort("vin")
 
 
