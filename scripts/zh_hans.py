@@ -28,7 +28,7 @@ ZH = {
     "API tokens": "API 令牌", "hidden": "隐藏", "masked": "脱敏",
     "masked, may reveal with a reason": "脱敏，可说明原因后查看", "full": "完整",
     "User": "用户", "Customer ID": "客户编号", "Action": "操作", "From": "从", "To": "至",
-    "Any action": "全部操作", "Rows loaded": "入库行数", "Rows rejected": "拒收行数",
+    "Any action": "全部操作", "Rows loaded": "入库行数", "Rows unchanged": "未变行数", "Rows rejected": "拒收行数",
     "Previous": "上一页", "Page %(n)s of %(total)s": "第 %(n)s 页，共 %(total)s 页",
     "Next": "下一页", "Audit log": "审计日志", "Filter": "筛选", "Export XLSX": "导出 XLSX",
     "Time": "时间", "Object": "对象", "Customer": "客户", "Detail": "详情",

@@ -227,6 +227,65 @@ def test_new_version_of_a_row_stays_with_its_customer(tmp_path: Path) -> None:
     assert SourceRecord.objects.filter(current=True).count() == 1
 
 
+def test_a_row_sent_again_unchanged_keeps_its_record_and_touches_no_one(
+    tmp_path: Path, world: dict[str, Path]
+) -> None:
+    load(("FIN", world["fin"]), ("DMS", world["cust"]), ("DMS", world["veh"]))
+    stored = SourceRecord.objects.get(source="DMS", feed="customer")
+    before = Customer.objects.get()
+    dms = tmp_path / "DMS" / "D11001"
+    again = write_csv(dms / "customers_1103.csv", DMS_CUSTOMER_HEADER, [
+        dms_customer_row("D11001", "C001", "张玮", ZHANG, "+86 139-0013-9000"),  # as before
+        dms_customer_row("D11001", "C002", "赵敏", None, "13600136000"),  # new
+    ], encoding="gb18030")
+    report = load(("DMS", again))
+    rep = report.files[0]
+    assert (rep.rows_read, rep.rows_loaded, rep.rows_unchanged) == (2, 1, 1)
+    assert Load.objects.get(id=rep.load_id).rows_unchanged == 1
+    kept = SourceRecord.objects.get(source="DMS", feed="customer", record_key=stored.record_key)
+    assert (kept.id, kept.load_id, kept.current) == (stored.id, stored.load_id, True)
+    assert report.customers_touched == 1  # 赵敏, new; 张伟 not touched
+    assert Customer.objects.get(id=before.id).updated_at == before.updated_at
+
+
+def test_an_unlinked_car_sent_again_unchanged_finds_its_owner(tmp_path: Path) -> None:
+    dms = tmp_path / "DMS" / "D11001"
+    car = ["D11001", "C009", VIN1, "京A12345", "A6L 2024", "豪华型", "2024-03-01",
+           "2024-03-05", "2024-09-01"]
+    load(("DMS", write_csv(dms / "vehicles.csv", DMS_VEHICLE_HEADER, [car])))
+    assert SourceRecord.objects.get(feed="vehicle").customer_id is None  # owner not yet sent
+    owner = write_csv(dms / "customers.csv", DMS_CUSTOMER_HEADER,
+                      [dms_customer_row("D11001", "C009", "孙丽", None, "13500135000")])
+    other = ["D11001", "C010", vin(8), "", "Q5L", "", "", "", ""]  # a file of other bytes
+    load(("DMS", owner),
+         ("DMS", write_csv(dms / "vehicles_1102.csv", DMS_VEHICLE_HEADER, [car, other])))
+    linked = SourceRecord.objects.get(feed="vehicle", current=True, vin=VIN1)
+    assert linked.customer_id == Customer.objects.get(name="孙丽").id
+    assert Ownership.objects.get().customer_id == linked.customer_id
+
+
+def test_a_repair_of_an_unknown_car_gives_it_a_bare_row_and_rebuilds_no_other(
+    world: dict[str, Path], tmp_path: Path
+) -> None:
+    load(("FIN", world["fin"]), ("DMS", world["cust"]), ("DMS", world["veh"]))
+    known = Vehicle.objects.values_list("id", "vin", "model", "plate", "lineage").get()
+    repairs = write_csv(tmp_path / "DMS" / "D11001" / "repairs.csv", DMS_REPAIR_HEADER, [
+        ["D11001", "R001", VIN1, "2024-09-01", "5000", "保养", "首保", "机油", "1200", "王师傅",
+         "刘顾问"],
+        ["D11001", "R002", vin(7), "2025-01-05", "9000", "维修", "刹车", "刹车片", "800",
+         "王师傅", "刘顾问"],
+    ])
+    report = load(("DMS", repairs))
+    assert report.vehicles == 2
+    assert Vehicle.objects.values_list("id", "vin", "model", "plate", "lineage").get(
+        vin=VIN1) == known
+    bare = Vehicle.objects.get(vin=vin(7))
+    assert (bare.model, bare.plate, bare.purchase_date, bare.lineage) == ("", "", None, {})
+    assert sorted(RepairOrder.objects.values_list("order_no", "vehicle__vin")) == [
+        ("R001", VIN1), ("R002", vin(7))]
+    assert not Ownership.objects.filter(vehicle=bare).exists()
+
+
 def test_a_batch_that_doubles_the_store_builds_its_indexes_last(world: dict[str, Path]) -> None:
     first = load(("FIN", world["fin"]), ("DMS", world["cust"]), ("DMS", world["veh"]))
     assert "indexes" in first.stages  # 3 records into an empty store

@@ -16,13 +16,13 @@ from autocrm.pipeline.batch import BatchReport
 def print_batch(console: Console, report: BatchReport, brief: bool = False) -> None:
     """Print what happened to each file (or only the failed ones when brief)."""
     table = Table("文件 file", "来源 source", "类型 feed", "状态 status", "读取 read",
-                  "入库 loaded", "拒绝 rejected", "问题行 issues", "说明 note")
+                  "入库 loaded", "未变 unchanged", "拒绝 rejected", "问题行 issues", "说明 note")
     for f in report.files:
         if brief and f.status == "loaded":
             continue
         table.add_row(Path(f.path).name, f.source, f.feed, f.status, str(f.rows_read),
-                      str(f.rows_loaded), str(f.rows_rejected), str(f.rows_with_issues),
-                      f.error)
+                      str(f.rows_loaded), str(f.rows_unchanged), str(f.rows_rejected),
+                      str(f.rows_with_issues), f.error)
     if table.row_count:
         console.print(table)
     for f in report.files:

@@ -48,6 +48,7 @@ class FileReport:
     load_id: int | None = None
     rows_read: int = 0
     rows_loaded: int = 0
+    rows_unchanged: int = 0  # sent again as stored: the earlier record stays
     rows_rejected: int = 0
     rows_with_issues: int = 0
     duplicates: int = 0
@@ -198,7 +199,7 @@ def _publish(
     records = build_records(pairs, bulk.next_id("sources_sourcerecord"))
     for ex in extracted:
         ex.frame = ex.frame.clear()  # the rows live on in `records`; free the copies
-    old = publish.supersede(records)
+    records, old, unchanged = publish.supersede(records)
     t = _timed(report, "prepare", t)
     progress("match", 0, 1)
     ident = identify(records, old, bulk.next_id("customers_customer"), train=large)
@@ -214,10 +215,11 @@ def _publish(
                                                ident.stored)
     t = _timed(report, "merge", t)
     progress("publish", 0, 1)
-    vins = set(records["vin"].drop_nulls().to_list()) | set(old["vin"].drop_nulls().to_list())
+    # Only the cars that owner rows name (new or retired) are rebuilt, from all their owner
+    # records; the others the batch refers to (repairs, calls) only need their ids.
+    rebuilt = vehicle_build.owner_vins(records, old)
     stored = (
-        store.fetch("vin", sorted(vins), feeds=vehicle_build.OWNER_FEEDS,
-                    fields=VEHICLE_FIELDS)
+        store.fetch("vin", rebuilt, feeds=vehicle_build.OWNER_FEEDS, fields=VEHICLE_FIELDS)
         if bulk.exists("SELECT 1 FROM sources_sourcerecord WHERE vin IS NOT NULL")
         else pl.DataFrame()
     )
@@ -225,7 +227,8 @@ def _publish(
         else records
     publish.write_records(records)
     publish.write_keys(records)
-    vehicles = vehicle_build.write(vehicle_records)
+    vehicles = vehicle_build.write(vehicle_records, rebuilt,
+                                   set(records["vin"].drop_nulls().to_list()))
     vehicle_ids = vehicles.ids
     labels = {(ex.source.code, ex.feed.kind): ex.feed.label for ex, _ in pairs}
     publish.write_interactions(records, labels)
@@ -237,7 +240,7 @@ def _publish(
     publish.write_dealer_links(pl.concat([profile, extra], how="diagonal_relaxed")
                                if extra.height else profile, touched, serviced)
     write_matches(ident, records, held)
-    counts = finish_loads(pairs, records)
+    counts = finish_loads(pairs, records, unchanged)
     _timed(report, "publish", t)
     report.records = records.height
     report.customers_new = len(ident.new_customers)
@@ -252,4 +255,5 @@ def _publish(
             rep.rows_rejected = counts[match]["rows_rejected"]
             rep.rows_with_issues = counts[match]["rows_with_issues"]
             rep.duplicates = counts[match]["rows_duplicate"]
+            rep.rows_unchanged = counts[match]["rows_unchanged"]
     progress("publish", 1, 1)

@@ -79,9 +79,11 @@ def _resolved(issues: pl.DataFrame, records: pl.DataFrame, load_id: int,
 
 
 def finish_loads(
-    pairs: list[tuple[Extracted, int]], records: pl.DataFrame
+    pairs: list[tuple[Extracted, int]], records: pl.DataFrame, unchanged: dict[int, int]
 ) -> dict[int, dict[str, int]]:
-    """Write issues and notices, resolve fixed issues, close each load; return its counts."""
+    """Write issues and notices, resolve fixed issues, close each load; return its counts.
+
+    `unchanged` counts per load the rows that came again as stored (not in `records`)."""
     counts: dict[int, dict[str, int]] = {}
     loaded = records.get_column("load_id").value_counts()  # a group_by of the frame copies it
     per_load = dict(loaded.iter_rows())
@@ -105,6 +107,7 @@ def finish_loads(
             "rows_rejected": rejected,
             "rows_with_issues": issues["row_no"].n_unique(),
             "rows_duplicate": ex.duplicates,
+            "rows_unchanged": unchanged.get(load_id, 0),
         }
         Load.objects.filter(id=load_id).update(finished_at=now, **counts[load_id])
     if resolved:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import NamedTuple
 
 import polars as pl
 
 from autocrm.core import bulk
 from autocrm.core.frames import present
 from autocrm.pipeline import store
-from autocrm.pipeline.records import json_object, payload
+from autocrm.pipeline.records import STORED_FIELDS, json_object, payload
 
 EVENT_ENTITIES = {
     "contract", "invoice", "call", "complaint", "roadside", "registration", "event_signup",
@@ -36,8 +37,17 @@ OLD_SCHEMA = {"id": pl.Int64, "customer_id": pl.Int64, "vin": pl.Utf8, "source":
               "feed": pl.Utf8, "record_key": pl.Utf8}
 
 
+class Superseded(NamedTuple):
+    """What a batch brings that the store lacks, and the stored versions it retires."""
+
+    records: pl.DataFrame  # the batch without the rows that came again unchanged
+    old: pl.DataFrame  # the stored versions the batch replaces (OLD_SCHEMA)
+    unchanged: dict[int, int]  # load id -> rows that came again as stored
+
+
 def _stored_feeds(records: pl.DataFrame) -> pl.DataFrame:
-    """Return the batch's (source, feed, record_key) rows of feeds the store already holds."""
+    """Return record_id, source, feed, record_key and payload of the batch's rows of feeds the
+    store already holds."""
     # group_by, not unique(): a multi-column unique over a batch's rows peaks at ~1 GiB per 1M
     feeds = present(records, ["source", "feed", "load_id"]).group_by("source", "feed").agg(
         pl.col("load_id").min()
@@ -45,33 +55,55 @@ def _stored_feeds(records: pl.DataFrame) -> pl.DataFrame:
     # Ask the loads, not the records: a LIMIT 1 over the records of a feed the store lacks, or
     # holds far down the table, scans it (2 s at 11M records).
     held = [
-        (source, feed) for source, feed, first in feeds.iter_rows()
+        f"{source}/{feed}" for source, feed, first in feeds.iter_rows()
         if bulk.exists("SELECT 1 FROM sources_load WHERE source = %s AND feed = %s "
                        "AND status = 'done' AND id < %s", [source, feed, first])
     ]
-    wanted = pl.DataFrame(held, schema={"source": pl.Utf8, "feed": pl.Utf8}, orient="row")
-    if wanted.is_empty():  # a first load: nothing to supersede, and no join over every row
-        return pl.DataFrame(schema={"source": pl.Utf8, "feed": pl.Utf8, "record_key": pl.Utf8})
-    return records.select("source", "feed", "record_key").join(
-        wanted, on=["source", "feed"], how="semi"
+    keys = ["record_id", "source", "feed", "record_key"]
+    if not held:  # a first load: nothing to supersede, and no payload of every row
+        return pl.DataFrame(schema={**dict.fromkeys(keys, pl.Utf8), "record_id": pl.Int64,
+                                    "data": pl.Utf8})
+    rows = present(records, [*keys, *STORED_FIELDS]).filter(
+        pl.concat_str(["source", "feed"], separator="/").is_in(held)
     )
+    return rows.select(*keys, payload(rows))
 
 
-def supersede(records: pl.DataFrame) -> pl.DataFrame:
-    """Retire stored versions of the batch's record keys; return them (id, customer, key)."""
-    old = bulk.select_join_frame(
-        "SELECT s.id, s.customer_id, s.vin, s.source, s.feed, s.record_key "
+def supersede(records: pl.DataFrame) -> Superseded:
+    """Retire the stored versions of the batch's record keys, and leave out of the batch the
+    rows that come again as they are stored.
+
+    Source systems send whole extracts: most of a dealer's customer file is the rows nobody
+    edited since the last one. Such a row keeps its stored record (and the file and row that
+    brought it first); writing it again would retire a record for the same values and touch
+    its customer, its vehicle and their indexes for nothing. A stored record without a
+    customer (a dealer's car whose owner had not arrived yet) is replaced all the same, so
+    the new version can find its owner.
+    """
+    unlinked_ok = ", ".join(repr(f) for f in store.entity_feeds("repair"))  # never linked
+    found = bulk.select_join_frame(
+        "SELECT s.id, s.customer_id, s.vin, s.source, s.feed, s.record_key, k.record_id, "
+        f"CASE WHEN {bulk.same_json('s.data', 'k.data')} AND (s.customer_id IS NOT NULL "
+        f"OR s.feed IN ({unlinked_ok})) THEN 1 ELSE 0 END "
         "FROM {} k JOIN sources_sourcerecord s ON s.source = k.source AND s.feed = k.feed "
         "AND s.record_key = k.record_key WHERE s.current",
-        _stored_feeds(records), OLD_SCHEMA,
+        _stored_feeds(records), {**OLD_SCHEMA, "record_id": pl.Int64, "same": pl.Int64},
+        as_given=True,
     )
+    again = found.filter(pl.col("same") == 1)
+    unchanged: dict[int, int] = {}
+    if again.height:
+        counts = records.select("record_id", "load_id").join(again, on="record_id", how="semi")
+        unchanged = dict(counts["load_id"].value_counts().iter_rows())
+        records = records.join(again.select("record_id"), on="record_id", how="anti")
+    old = found.filter(pl.col("same") == 0).select(list(OLD_SCHEMA))
     ids = old["id"].to_list()
     if ids:
         bulk.execute_in("UPDATE sources_sourcerecord SET current = %s WHERE id IN ({})",
                         ids, [False])
         for table in ("sources_identitykey", "interactions_interaction", "vehicles_repairorder"):
             bulk.delete_in(table, "record_id", ids)
-    return old
+    return Superseded(records, old, unchanged)
 
 
 def write_records(records: pl.DataFrame) -> None:

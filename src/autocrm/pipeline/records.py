@@ -72,7 +72,9 @@ def payload(records: pl.DataFrame) -> pl.Expr:
     Computed as the records are written, a slice at a time: held beside the batch from its
     start, the payloads of a full load took 2 GiB (11M records).
     """
-    return json_object([c for c in records.columns if c in STORED_FIELDS]).alias("data")
+    # Keys in one order whatever the batch's column order, so that the same row sent again
+    # spells the same text (SQLite compares it as text; see `publish.supersede`).
+    return json_object(sorted(c for c in records.columns if c in STORED_FIELDS)).alias("data")
 
 
 def identity_frame(records: pl.DataFrame) -> pl.DataFrame:

@@ -26,6 +26,7 @@ class Load(models.Model):
     rows_with_issues = models.IntegerField(default=0)
     rows_duplicate = models.IntegerField(default=0)
     rows_loaded = models.IntegerField(default=0)
+    rows_unchanged = models.IntegerField(default=0)  # sent again as stored; not written again
 
     class Meta:
         ordering = ["-id"]

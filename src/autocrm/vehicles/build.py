@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import NamedTuple
 
 import polars as pl
@@ -83,6 +84,15 @@ def _wide(winners: pl.DataFrame, vins: list[str]) -> pl.DataFrame:
     )
 
 
+def _bare(vins: list[str]) -> pl.DataFrame:
+    """Return rows of vehicles known by their VIN alone: no field won yet."""
+    return pl.DataFrame({"vin": vins}, schema={"vin": pl.Utf8}).select(
+        "vin", *[pl.lit(None, pl.Date).alias(f) if f in DATE_FIELDS else pl.lit("").alias(f)
+                 for f in VEHICLE_FIELDS],
+        pl.lit("{}").alias("lineage"),
+    )
+
+
 def golden(records: pl.DataFrame, vins: list[str]) -> pl.DataFrame:
     """Return one row per VIN of `vins` (sorted): its fields won from the owner records."""
     owners = _owner_rows(records, CANDIDATE_COLUMNS, pl.col("vin").is_not_null())
@@ -101,21 +111,43 @@ class Written(NamedTuple):
     moved: set[int]  # customers who gained, lost or changed a period of one of these vehicles
 
 
-def write(records: pl.DataFrame) -> Written:
-    """Upsert the vehicles of these records and rewrite their ownership periods that changed."""
-    vins = records["vin"].drop_nulls().unique().sort().to_list()
-    if not vins:
+def owner_vins(*frames: pl.DataFrame) -> list[str]:
+    """Return the sorted VINs that owner-feed rows of these frames name: the vehicles whose
+    fields or owners they can change."""
+    return sorted({v for frame in frames if frame.height
+                   for v in frame.filter(pl.col("feed").is_in(OWNER_FEEDS))["vin"]
+                   .drop_nulls().to_list()})
+
+
+def write(records: pl.DataFrame, vins: list[str] | None = None,
+          more_vins: Collection[str] = ()) -> Written:
+    """Upsert the vehicles of `vins` (sorted; by default those the owner rows of `records`
+    name) and rewrite their ownership periods that changed; return the ids of those and of
+    `more_vins`.
+
+    `records` holds every current owner record of `vins`. `more_vins` are vehicles a batch
+    only refers to (a repair order, a call): they need an id, and a row when new, but
+    nothing of theirs is rebuilt (a daily load refers to tens of thousands of cars whose
+    owner records it would otherwise read and write back unchanged).
+    """
+    vins = owner_vins(records) if vins is None else vins
+    known = dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})",
+                                sorted(set(vins) | set(more_vins))))
+    if not vins and not more_vins:
         return Written({}, set())
-    wide = golden(records, vins)
-    known = dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})", vins))
-    bulk.insert_frame("vehicles_vehicle", wide.filter(~pl.col("vin").is_in(list(known))))
+    wide = golden(records, vins) if vins else _bare([])
+    bare = _bare(sorted(set(more_vins) - set(vins) - set(known)))
+    new = pl.concat([wide.filter(~pl.col("vin").is_in(list(known))), bare]).sort("vin")
+    bulk.insert_frame("vehicles_vehicle", new)
     old = wide.filter(pl.col("vin").is_in(list(known)))
     known_ids = pl.DataFrame({"vin": list(known), "id": list(known.values())},
                              schema={"vin": pl.Utf8, "id": pl.Int64})
     bulk.update_frame("vehicles_vehicle", "id",
                       old.join(known_ids, on="vin").select("id", *old.columns[1:]))
-    ids = dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})", vins))
-    return Written(ids, _write_ownerships(ownerships(records), ids))
+    ids = known | dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})",
+                                      new["vin"].to_list()))
+    owned = {v: ids[v] for v in vins}
+    return Written(ids, _write_ownerships(ownerships(records), owned))
 
 
 def _write_ownerships(owners: pl.DataFrame, ids: dict[str, int]) -> set[int]:
@@ -126,8 +158,11 @@ def _write_ownerships(owners: pl.DataFrame, ids: dict[str, int]) -> set[int]:
     are compared, not deleted and written again.
     """
     cols = ["vehicle_id", "customer_id", "start", "end", "record_id"]
+    if not ids:
+        return set()
     new = owners.join(
-        pl.DataFrame({"vin": list(ids), "vehicle_id": list(ids.values())}), on="vin"
+        pl.DataFrame({"vin": list(ids), "vehicle_id": list(ids.values())},
+                     schema={"vin": pl.Utf8, "vehicle_id": pl.Int64}), on="vin"
     ).select(cols)
     old = bulk.select_frame(
         'SELECT id, vehicle_id, customer_id, CAST(start AS TEXT), CAST("end" AS TEXT), record_id '
