@@ -46,7 +46,7 @@ def _table_rows(output: str) -> list[list[str]]:
 
 def _file_rows(output: str) -> dict[str, list[str]]:
     """Return the batch report's rows keyed by file name."""
-    return {row[0]: row for row in _table_rows(output) if len(row) == 9}
+    return {row[0]: row for row in _table_rows(output) if len(row) == 10}
 
 
 def _fin_rows(count: int) -> list[list[object]]:
@@ -132,7 +132,7 @@ def test_a_file_missing_a_required_column_fails_and_the_others_load(
     assert done.returncode == 1
     files = _file_rows(done.stdout)
     assert files["bad.csv"][3] == "failed"
-    assert "bad.csv" in files["bad.csv"][8] and "证件号码" in files["bad.csv"][8]
+    assert "bad.csv" in files["bad.csv"][9] and "证件号码" in files["bad.csv"][9]
     assert files["good.csv"][3] == "loaded"
     assert scalar(env, "SELECT COUNT(*) FROM sources_sourcerecord") == 2
     assert scalar(env, "SELECT COUNT(*) FROM customers_customer") == 2

@@ -248,6 +248,21 @@ def test_a_row_sent_again_unchanged_keeps_its_record_and_touches_no_one(
     assert Customer.objects.get(id=before.id).updated_at == before.updated_at
 
 
+def test_a_renewal_repeating_every_value_leaves_the_customer_row_as_it_was(
+    tmp_path: Path, world: dict[str, Path]
+) -> None:
+    load(("FIN", world["fin"]))
+    before = Customer.objects.get()
+    renewal = write_csv(tmp_path / "FIN" / "fin_2025.csv", FIN_HEADER,
+                        [fin_row("F002", "张伟", ZHANG, "13800138000", VIN1, signed="2025-03-01")])
+    report = load(("FIN", renewal))
+    assert (report.records, report.customers_touched) == (1, 1)
+    after = Customer.objects.get()
+    assert after.lineage == before.lineage  # the first contract still names each value
+    assert after.lineage["name"]["record"] == SourceRecord.objects.get(record_key="F001").id
+    assert after.updated_at == before.updated_at  # not rewritten
+
+
 def test_an_unlinked_car_sent_again_unchanged_finds_its_owner(tmp_path: Path) -> None:
     dms = tmp_path / "DMS" / "D11001"
     car = ["D11001", "C009", VIN1, "京A12345", "A6L 2024", "豪华型", "2024-03-01",
@@ -308,7 +323,8 @@ def test_customers_built_in_parts_keep_their_own_values(
                     [dms_customer_row("D11001", "C001", "李那", people[1][2], "13600136000")])
     load(("FIN", fin), ("DMS", dms))
     got = {c.unified_id: (c.name, c.phone, sorted(c.phones), c.lineage["name"]["rule"],
-                          c.record_count) for c in Customer.objects.all()}
+                          SourceRecord.objects.filter(customer_id=c.id, current=True).count())
+           for c in Customer.objects.all()}
     assert got == {
         people[0][2]: ("张伟", "13800138000", ["13800138000"], "sole", 1),
         people[1][2]: ("李娜", "13900139000", ["13600136000", "13900139000"], "priority", 2),

@@ -268,6 +268,13 @@ def _for_storage(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
+def as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return the frame with every column as the text the store holds (dates, lists, JSON)."""
+    data = _for_storage(frame)
+    return data.with_columns(pl.col(c).cast(pl.Utf8) for c, t in data.schema.items()
+                             if t != pl.Utf8 and not t.is_integer())
+
+
 def insert_frame(
     table: str, frame: pl.DataFrame, cluster: str | None = None,
     select: Sequence[str | pl.Expr] | None = None,

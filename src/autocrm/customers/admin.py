@@ -14,6 +14,7 @@ from autocrm.accounts.admin_site import RightAdmin, masked
 from autocrm.core.errors import AppError
 from autocrm.customers import services
 from autocrm.customers.models import Customer, HeldChange
+from autocrm.sources.models import SourceRecord
 
 
 @admin.register(Customer)
@@ -21,15 +22,14 @@ class CustomerAdmin(RightAdmin):
     """Golden customers, personal data masked as on the 360° page (reveal happens there)."""
 
     right = "steward"
-    list_display = ("id", "masked_unified_id", "name", "masked_phone", "city", "key_type",
-                    "record_count")
+    list_display = ("id", "masked_unified_id", "name", "masked_phone", "city", "key_type")
     search_fields = ("=unified_id", "=phone", "name")
     list_filter = ("key_type", "kind")
     show_full_result_count = False
     fields = readonly_fields = (
         "id", "page", "masked_unified_id", "key_type", "kind", "name", "masked_id_number",
         "gender", "masked_birth_date", "masked_phone", "province", "city", "occupation",
-        "employer", "interests", "record_count", "created_at", "updated_at")
+        "employer", "interests", "records", "created_at", "updated_at")
 
     def _masked(self, obj: Customer, field: str) -> Any:
         return masked(field, getattr(obj, field))
@@ -49,6 +49,10 @@ class CustomerAdmin(RightAdmin):
     @admin.display(description="手机")
     def masked_phone(self, obj: Customer) -> Any:
         return self._masked(obj, "phone")
+
+    @admin.display(description="源记录数")
+    def records(self, obj: Customer) -> int:
+        return SourceRecord.objects.filter(customer_id=obj.id, current=True).count()
 
     @admin.display(description="360° 页面")
     def page(self, obj: Customer) -> str:

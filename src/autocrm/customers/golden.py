@@ -31,7 +31,7 @@ HOLD_REASON = {
 class Golden:
     """Golden rows ready to write, and the changes held back."""
 
-    rows: pl.DataFrame  # customer_id + profile fields + phones + lineage + kind + record_count
+    rows: pl.DataFrame  # customer_id + profile fields + phones + lineage
     held: pl.DataFrame  # customer_id, field, current_value, proposed_value, record_id, load_id
     doubtful: pl.DataFrame  # record_id, field: every new candidate held back
 
@@ -116,7 +116,7 @@ def _initials(names: pl.Series) -> pl.Series:
 
 
 def _wide(winners: pl.DataFrame, cands: pl.DataFrame) -> pl.DataFrame:
-    """Return one row per customer: profile values, lineage JSON, phones, record count."""
+    """Return one row per customer: profile values, lineage JSON, phones."""
     winners = _derived(winners)
     values = winners.pivot(on="field", index="entity_id", values="value")
     lineage = lineage_json(winners)
@@ -125,9 +125,8 @@ def _wide(winners: pl.DataFrame, cands: pl.DataFrame) -> pl.DataFrame:
         .sort("observed", descending=True, nulls_last=True)
         .group_by("entity_id").agg(pl.col("value").unique(maintain_order=True).alias("phones"))
     )
-    counts = cands.group_by("entity_id").agg(pl.col("record_id").n_unique().alias("record_count"))
-    out = values.join(lineage, on="entity_id", how="left").join(phones, on="entity_id", how="left")
-    return out.join(counts, on="entity_id", how="left")
+    return values.join(lineage, on="entity_id", how="left").join(phones, on="entity_id",
+                                                                  how="left")
 
 
 def golden_frame(g: pl.DataFrame, now: dt.datetime) -> pl.DataFrame:
@@ -151,21 +150,47 @@ def golden_frame(g: pl.DataFrame, now: dt.datetime) -> pl.DataFrame:
         pl.col("birth_date").str.to_date(strict=False),
         pl.col("phones").fill_null([]).cast(pl.List(pl.Utf8)),
         pl.col("lineage").fill_null("{}"),
-        pl.col("record_count").fill_null(0),
         pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
     )
 
 
+# The columns a load writes, as the store holds them: what `stored` reads to compare.
+STORED_SQL = (
+    "SELECT id, unified_id, key_type, kind, name_pinyin, name, id_number, gender, "
+    "CAST(birth_date AS TEXT), phone, CAST(phones AS TEXT), province, city, address, "
+    "occupation, employer, interests, contact_person, relatives, CAST(lineage AS TEXT) "
+    "FROM customers_customer WHERE id IN ({})"
+)
+STORED_COLUMNS = ["id", "unified_id", "key_type", "kind", "name_pinyin", "name", "id_number",
+                  "gender", "birth_date", "phone", "phones", "province", "city", "address",
+                  "occupation", "employer", "interests", "contact_person", "relatives",
+                  "lineage"]
+
+
+def stored(ids: list[int]) -> pl.DataFrame:
+    """Return the golden rows of `ids` as stored, every column as text."""
+    schema = {c: pl.Int64 if c == "id" else pl.Utf8 for c in STORED_COLUMNS}
+    return bulk.select_frame(STORED_SQL, ids, schema)
+
+
 def write(
-    rows: pl.DataFrame, existing: set[int], *, against_store: bool = True
+    rows: pl.DataFrame, existing: set[int], *, against_store: bool = True,
+    before: pl.DataFrame | None = None,
 ) -> list[tuple[int, int]]:
     """Update existing golden rows, insert new ones; return (stored, new) id clashes.
 
-    A new customer whose ID number another stored customer already carries keeps an
-    internal unified id, and the pair is returned so a steward can merge them. Without
-    `against_store` (the store held no customer before the load) nothing is looked up.
+    With `before` (their rows as `stored` read them) only the rows that differ are updated:
+    most customers a daily load reaches keep every value and its lineage, and rewriting
+    their rows cost 2.5 s at 40k customers. A new customer whose ID number another stored
+    customer already carries keeps an internal unified id, and the pair is returned so a
+    steward can merge them. Without `against_store` (the store held no customer before the
+    load) nothing is looked up.
     """
     changed = rows.filter(pl.col("id").is_in(list(existing))).drop("created_at")
+    if before is not None and before.height and changed.height:
+        differ = bulk.as_text(changed.select(STORED_COLUMNS)).join(
+            before, on=STORED_COLUMNS, how="anti", nulls_equal=True)
+        changed = changed.join(differ.select("id"), on="id", how="semi")
     bulk.update_frame("customers_customer", "id", changed)
     fresh = rows.filter(~pl.col("id").is_in(list(existing)))
     taken = bulk.select_in(

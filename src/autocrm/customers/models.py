@@ -50,7 +50,6 @@ class Customer(models.Model):
     contact_person = models.CharField("联系人", max_length=128, blank=True)
     relatives = models.CharField("亲属", max_length=255, blank=True)
     lineage = WrittenJSONField("数据来源", default=dict, blank=True)
-    record_count = models.IntegerField(default=0)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

@@ -96,10 +96,14 @@ def _place() -> pl.Expr:
 
 
 def survive(cands: pl.DataFrame, ranks: pl.DataFrame, default_rank: int = 99) -> pl.DataFrame:
-    """Pick one winner per (entity_id, field) from long candidates; add the winning rule.
+    """Pick one winner per (entity_id, field) from long candidates; add the winning rule and
+    the value's origin.
 
     The winner is the first of its group in place order. The rule says why: "sole" when every
     candidate agrees with it, "priority" when it outranks every different value, else "recency".
+    The origin is the record that first brought the winning value from the winning source (the
+    earliest observed, then the oldest): the lineage names it, so a later record repeating a
+    value (a renewed contract, a dealer's unchanged row) leaves the lineage as it was.
     """
     field_no = pl.col("field").cast(pl.Categorical).to_physical().alias("field_no")
     ranked = (
@@ -117,10 +121,15 @@ def survive(cands: pl.DataFrame, ranks: pl.DataFrame, default_rank: int = 99) ->
     )
     ranked = ranked.with_columns(first.fill_null(True).alias("first"))
     won = pl.when(pl.col("first")).then(pl.col("value")).forward_fill()
+    top = pl.when(pl.col("first")).then(pl.col("rank")).forward_fill()
     rivals = ranked.select(
         pl.col("first").cum_sum().set_sorted().alias("group"),
         pl.when(pl.col("value") != won).then(pl.col("rank")).alias("rival"),
-    ).group_by("group", maintain_order=True).agg(pl.col("rival").min())
+        # the same value from the same source, later in place order = observed earlier
+        pl.when((pl.col("value") == won) & (pl.col("rank") == top)).then(pl.col("record_id"))
+        .alias("origin"),
+    ).group_by("group", maintain_order=True).agg(pl.col("rival").min(),
+                                                  pl.col("origin").drop_nulls().last())
     winners = ranked.filter(pl.col("first")).select(
         "entity_id", "field", pl.exclude("entity_id", "field", "place", "field_no", "first")
     )
@@ -130,26 +139,30 @@ def survive(cands: pl.DataFrame, ranks: pl.DataFrame, default_rank: int = 99) ->
         .when(pl.col("rank") < rivals["rival"])
         .then(pl.lit("priority"))
         .otherwise(pl.lit("recency"))
-        .alias("rule")
+        .alias("rule"),
+        rivals["origin"].alias("origin"),
     )
 
 
 def survive_group(
     cands: pl.DataFrame, name: str, members: tuple[str, ...], order: tuple[str, ...]
 ) -> pl.DataFrame:
-    """Pick one record per entity for a field group and return all its members' values."""
+    """Pick one record per entity for a field group and return all its members' values.
+
+    A record's value is the group's values it holds, together: two records agree when they
+    carry the same address, field for field.
+    """
     group = cands.filter(pl.col("field").is_in(members))
+    together = pl.concat_str(pl.col("field"), pl.lit("="), pl.col("value")).sort()
     per_record = group.group_by(
         ["entity_id", "record_id", "load_id", "source", "observed"]
-    ).agg(pl.len().alias("filled"))
-    choice = per_record.with_columns(
-        pl.col("record_id").cast(pl.Utf8).alias("value"), pl.lit(name).alias("field")
-    ).drop("filled")
+    ).agg(together.str.join("\x1f").alias("value"))
+    choice = per_record.with_columns(pl.lit(name).alias("field"))
     ranks = pl.DataFrame(
         {"field": [name] * len(order), "source": list(order), "rank": list(range(len(order)))}
     )
     won = survive(choice.select(list(LONG_SCHEMA)), ranks)
-    picked = won.select("entity_id", pl.col("record_id"), pl.col("rule"))
+    picked = won.select("entity_id", "record_id", "rule", "origin")
     return group.join(picked, on=["entity_id", "record_id"]).with_columns(
         pl.lit(0).alias("rank")
     )
@@ -170,8 +183,9 @@ def golden_values(cands: pl.DataFrame, vehicle: bool = False) -> pl.DataFrame:
 
 
 def lineage_json(winners: pl.DataFrame) -> pl.DataFrame:
-    """Return entity_id and a JSON object {field: {source, record, rule}} of its winners."""
-    entry = pl.struct(pl.col("source"), pl.col("record_id").alias("record"), pl.col("rule"))
+    """Return entity_id and a JSON object {field: {source, record, rule}} of its winners; the
+    record is the value's origin (see `survive`)."""
+    entry = pl.struct(pl.col("source"), pl.col("origin").alias("record"), pl.col("rule"))
     return winners.select(
         "entity_id", pl.format('"{}":{}', pl.col("field"), entry.struct.json_encode()).alias("e")
     ).group_by("entity_id").agg(

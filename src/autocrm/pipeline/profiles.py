@@ -53,16 +53,6 @@ def link_vehicle_records(records: pl.DataFrame) -> pl.DataFrame:
     return attach(records, linked["record_id"], linked["_owner"])
 
 
-def _old_golden(ids: list[int]) -> pl.DataFrame:
-    return bulk.select_frame(
-        "SELECT id, name, id_number, CAST(birth_date AS TEXT), gender FROM customers_customer "
-        "WHERE id IN ({})",
-        ids,
-        {"entity_id": pl.Int64, "name": pl.Utf8, "id_number": pl.Utf8, "birth_date": pl.Utf8,
-         "gender": pl.Utf8},
-    )
-
-
 def _stored_records(existing: list[int], known: pl.DataFrame) -> pl.DataFrame:
     """Return the current identity records of `existing` customers: those of `known` (every
     such record of its customers), the rest read from the store."""
@@ -99,14 +89,16 @@ def rebuild_customers(
         pl.lit([], dtype=pl.List(pl.Utf8)).alias("held_fields")
     )
     profile = pl.concat([batch, stored], how="diagonal_relaxed") if stored.height else batch
-    old = _old_golden(existing)
+    before = golden.stored(existing)  # to hold doubtful changes, and to write only changes
+    old = before.select(pl.col("id").alias("entity_id"), "name", "id_number", "birth_date",
+                        "gender")
     against_store = bulk.exists("SELECT 1 FROM customers_customer")  # else none can clash
     now = timezone.now()
     held, doubtful, clashes = [], [], []
     for mine in parts(profile.height, pl.col("customer_id"), PART_ROWS):
         result = golden.build(profile.filter(mine), old, records["record_id"])
         clashes += golden.write(golden.golden_frame(result.rows, now), set(existing),
-                                against_store=against_store)
+                                against_store=against_store, before=before)
         held.append(result.held)
         doubtful.append(result.doubtful)
     if clashes:
