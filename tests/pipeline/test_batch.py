@@ -263,6 +263,25 @@ def test_a_renewal_repeating_every_value_leaves_the_customer_row_as_it_was(
     assert after.updated_at == before.updated_at  # not rewritten
 
 
+def test_a_row_sent_again_with_a_field_corrected_is_a_new_version(
+    tmp_path: Path, world: dict[str, Path]
+) -> None:
+    load(("FIN", world["fin"]), ("DMS", world["cust"]), ("DMS", world["veh"]))
+    dms = tmp_path / "DMS" / "D11001"
+    order = ["D11001", "R009", VIN1, "2025-02-01", "8000", "维修", "刹车", "刹车片", "abc",
+             "王师傅", "刘顾问"]
+    load(("DMS", write_csv(dms / "repairs.csv", DMS_REPAIR_HEADER, [order])))
+    issue = Issue.objects.get(field="amount")
+    assert RepairOrder.objects.get().amount is None
+    fixed = write_csv(dms / "repairs_1102.csv", DMS_REPAIR_HEADER,
+                      [order[:8] + ["800"] + order[9:]])
+    report = load(("DMS", fixed))  # the amount is not kept in the record's payload
+    assert (report.files[0].rows_loaded, report.files[0].rows_unchanged) == (1, 0)
+    assert RepairOrder.objects.get().amount == 800
+    issue.refresh_from_db()
+    assert issue.resolved_by_id == report.files[0].load_id
+
+
 def test_an_unlinked_car_sent_again_unchanged_finds_its_owner(tmp_path: Path) -> None:
     dms = tmp_path / "DMS" / "D11001"
     car = ["D11001", "C009", VIN1, "京A12345", "A6L 2024", "豪华型", "2024-03-01",

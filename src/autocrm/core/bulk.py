@@ -79,16 +79,14 @@ def _column_type(dtype: pl.DataType) -> str:
 
 
 @contextmanager
-def key_table(keys: pl.DataFrame, *, as_given: bool = False) -> Iterator[str]:
-    """Load the distinct non-null rows of `keys` (every row, nulls too, when `as_given`) into
-    a temporary table; yield its name.
+def key_table(keys: pl.DataFrame) -> Iterator[str]:
+    """Load the distinct non-null rows of `keys` into a temporary table; yield its name.
 
     The table lives in a savepoint of the caller's transaction and is dropped on the way out.
     """
     name = f"_keys_{next(_key_tables)}"
     cols = ", ".join(f'"{c}" {_column_type(t)}' for c, t in keys.schema.items())
-    # unique() through group_by: less memory
-    rows = keys if as_given else keys.drop_nulls().group_by(keys.columns).len().drop("len")
+    rows = keys.drop_nulls().group_by(keys.columns).len().drop("len")  # unique(), less memory
     with transaction.atomic(), connection.cursor() as cursor:
         on_commit = " ON COMMIT DROP" if is_postgres() else ""
         cursor.execute(f'CREATE TEMP TABLE "{name}" ({cols}){on_commit}')
@@ -149,13 +147,12 @@ def select_frame(sql: str, values: Sequence[Any], schema: dict[str, Any]) -> pl.
         return _read_frame(sql.format(inside), args, schema)
 
 
-def select_join_frame(sql: str, keys: pl.DataFrame, schema: dict[str, Any], *,
-                      as_given: bool = False) -> pl.DataFrame:
-    """Run `sql`, whose `{}` names a temporary table holding the distinct rows of `keys` (see
-    `key_table`); return its rows as a frame of `schema`, read as `select_frame` reads them."""
+def select_join_frame(sql: str, keys: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
+    """Run `sql`, whose `{}` names a temporary table holding the distinct rows of `keys`;
+    return its rows as a frame of `schema`, read as `select_frame` reads them."""
     if keys.is_empty():
         return pl.DataFrame(schema=schema)
-    with key_table(keys, as_given=as_given) as name:
+    with key_table(keys) as name:
         return _read_frame(sql.format(f'"{name}"'), [], schema)
 
 
@@ -172,20 +169,6 @@ def _read_frame(query: str, args: list[Any], schema: dict[str, Any]) -> pl.DataF
         return pl.DataFrame(schema=schema)
     return pl.read_csv(buf.getvalue(), has_header=False, new_columns=list(schema),
                        schema=schema)
-
-
-def same(left: str, right: str) -> str:
-    """Return SQL that is true when two expressions are equal or both null."""
-    return f"{left} IS NOT DISTINCT FROM {right}" if is_postgres() else f"{left} IS {right}"
-
-
-def same_json(stored: str, text: str) -> str:
-    """Return SQL that is true when a stored JSON column holds the document `text` spells.
-
-    PostgreSQL compares the documents (jsonb); SQLite compares the text, which is the same for
-    the same document when both were written by `json_object` with its keys in one order.
-    """
-    return f"{stored} = CAST({text} AS jsonb)" if is_postgres() else f"{stored} = {text}"
 
 
 def lock_for_load() -> None:

@@ -56,26 +56,25 @@ def open_issue_feeds(before_load: int) -> set[tuple[str, str]]:
     return set(rows.values_list("source", "feed").distinct())
 
 
-def _resolved(issues: pl.DataFrame, records: pl.DataFrame, load_id: int,
+def _resolved(issues: pl.DataFrame, keyed: pl.DataFrame,
               open_feeds: set[tuple[str, str]]) -> list[tuple[int, int]]:
-    """Return (issue, load) for the earlier issues whose row came again without the problem."""
-    out: list[tuple[int, int]] = []
-    for (source, feed), part in records.group_by(["source", "feed"]):
-        if (source, feed) not in open_feeds:
-            continue
-        keys = part["record_key"].unique().to_list()
-        rows = bulk.select_in(
-            "SELECT id, record_key, field, rule FROM quality_issue WHERE resolved_by_id IS NULL "
-            f"AND source = '{source}' AND feed = '{feed}' AND record_key IN ({{}})",
-            keys,
-        )
-        if not rows:
-            continue
-        prior = pl.DataFrame(rows, schema=["id", "record_key", "field", "rule"], orient="row")
-        still = issues.select("record_key", "field", "rule")
-        fixed = prior.join(still, on=["record_key", "field", "rule"], how="anti")
-        out.extend((i, load_id) for i in fixed["id"].to_list())
-    return out
+    """Return (issue, load) for the earlier issues whose row came again without the problem.
+
+    `keyed` holds load_id, source, feed, record_key of the batch's records, `issues` the
+    batch's own issues (load_id, record_key, field, rule): one lookup for the whole batch.
+    """
+    wanted = [f"{source}/{feed}" for source, feed in sorted(open_feeds)]
+    again = keyed.filter(pl.concat_str(["source", "feed"], separator="/").is_in(wanted))
+    prior = bulk.select_join_frame(
+        "SELECT i.id, k.load_id, i.source, i.feed, i.record_key, i.field, i.rule "
+        "FROM {} k JOIN quality_issue i ON i.source = k.source AND i.feed = k.feed "
+        "AND i.record_key = k.record_key WHERE i.resolved_by_id IS NULL AND i.load_id < k.load_id",
+        again, {"id": pl.Int64, "load_id": pl.Int64, "source": pl.Utf8, "feed": pl.Utf8,
+                "record_key": pl.Utf8, "field": pl.Utf8, "rule": pl.Utf8},
+    )
+    still = issues.select("load_id", "record_key", "field", "rule")
+    fixed = prior.join(still, on=["load_id", "record_key", "field", "rule"], how="anti")
+    return list(fixed.select("id", "load_id").iter_rows())
 
 
 def finish_loads(
@@ -89,18 +88,11 @@ def finish_loads(
     per_load = dict(loaded.iter_rows())
     now = timezone.now()
     open_feeds = open_issue_feeds(min(lid for _, lid in pairs))
-    keyed = records.select("load_id", "source", "feed", "record_key")
-    # Split once (not one filter of the whole batch per file), and only if there is to resolve.
-    by_load = keyed.partition_by("load_id", as_dict=True) if open_feeds else {}
     all_issues = []
-    resolved: list[tuple[int, int]] = []  # one UPDATE for the batch, not one per file
     for ex, load_id in pairs:
         issues = _issues(ex, load_id)
         all_issues.append(issues.select(ISSUE_COLS))
         _notice(ex, load_id)
-        if open_feeds:
-            resolved += _resolved(issues, by_load.get((load_id,), keyed.clear()), load_id,
-                                  open_feeds)
         rejected = issues.filter(pl.col("severity") == "row")["row_no"].n_unique()
         counts[load_id] = {
             "rows_loaded": per_load.get(load_id, 0),
@@ -110,9 +102,12 @@ def finish_loads(
             "rows_unchanged": unchanged.get(load_id, 0),
         }
         Load.objects.filter(id=load_id).update(finished_at=now, **counts[load_id])
-    if resolved:
+    issues = pl.concat(all_issues, how="vertical_relaxed")
+    if open_feeds:  # one lookup and one UPDATE for the batch, not one per file
+        resolved = _resolved(issues, records.select("load_id", "source", "feed", "record_key"),
+                             open_feeds)
         bulk.update_rows("quality_issue", "id", ["resolved_by_id"], resolved)
-    bulk.insert_frame("quality_issue", pl.concat(all_issues, how="vertical_relaxed"))
+    bulk.insert_frame("quality_issue", issues)
     return counts
 
 

@@ -10,7 +10,7 @@ import polars as pl
 from autocrm.core import bulk
 from autocrm.core.frames import present
 from autocrm.pipeline import store
-from autocrm.pipeline.records import STORED_FIELDS, json_object, payload
+from autocrm.pipeline.records import json_object, payload
 
 EVENT_ENTITIES = {
     "contract", "invoice", "call", "complaint", "roadside", "registration", "event_signup",
@@ -46,7 +46,7 @@ class Superseded(NamedTuple):
 
 
 def _stored_feeds(records: pl.DataFrame) -> pl.DataFrame:
-    """Return record_id, source, feed, record_key and payload of the batch's rows of feeds the
+    """Return record_id, source, feed, record_key and digest of the batch's rows of feeds the
     store already holds."""
     # group_by, not unique(): a multi-column unique over a batch's rows peaks at ~1 GiB per 1M
     feeds = present(records, ["source", "feed", "load_id"]).group_by("source", "feed").agg(
@@ -59,14 +59,13 @@ def _stored_feeds(records: pl.DataFrame) -> pl.DataFrame:
         if bulk.exists("SELECT 1 FROM sources_load WHERE source = %s AND feed = %s "
                        "AND status = 'done' AND id < %s", [source, feed, first])
     ]
-    keys = ["record_id", "source", "feed", "record_key"]
-    if not held:  # a first load: nothing to supersede, and no payload of every row
+    keys = ["record_id", "source", "feed", "record_key", "digest"]
+    if not held:  # a first load: nothing to supersede, and no join over every row
         return pl.DataFrame(schema={**dict.fromkeys(keys, pl.Utf8), "record_id": pl.Int64,
-                                    "data": pl.Utf8})
-    rows = present(records, [*keys, *STORED_FIELDS]).filter(
+                                    "digest": pl.Int64})
+    return present(records, keys).filter(
         pl.concat_str(["source", "feed"], separator="/").is_in(held)
     )
-    return rows.select(*keys, payload(rows))
 
 
 def supersede(records: pl.DataFrame) -> Superseded:
@@ -74,21 +73,21 @@ def supersede(records: pl.DataFrame) -> Superseded:
     rows that come again as they are stored.
 
     Source systems send whole extracts: most of a dealer's customer file is the rows nobody
-    edited since the last one. Such a row keeps its stored record (and the file and row that
-    brought it first); writing it again would retire a record for the same values and touch
-    its customer, its vehicle and their indexes for nothing. A stored record without a
-    customer (a dealer's car whose owner had not arrived yet) is replaced all the same, so
-    the new version can find its owner.
+    edited since the last one. Such a row (the same digest of every field, see
+    `records.digest`) keeps its stored record, and the file and row that brought it first;
+    writing it again would retire a record for the same values and touch its customer, its
+    vehicle and their indexes for nothing. A stored record without a customer (a dealer's car
+    whose owner had not arrived yet) is replaced all the same, so the new version can find
+    its owner.
     """
     unlinked_ok = ", ".join(repr(f) for f in store.entity_feeds("repair"))  # never linked
     found = bulk.select_join_frame(
         "SELECT s.id, s.customer_id, s.vin, s.source, s.feed, s.record_key, k.record_id, "
-        f"CASE WHEN {bulk.same_json('s.data', 'k.data')} AND (s.customer_id IS NOT NULL "
+        f"CASE WHEN s.digest = k.digest AND (s.customer_id IS NOT NULL "
         f"OR s.feed IN ({unlinked_ok})) THEN 1 ELSE 0 END "
         "FROM {} k JOIN sources_sourcerecord s ON s.source = k.source AND s.feed = k.feed "
         "AND s.record_key = k.record_key WHERE s.current",
         _stored_feeds(records), {**OLD_SCHEMA, "record_id": pl.Int64, "same": pl.Int64},
-        as_given=True,
     )
     again = found.filter(pl.col("same") == 1)
     unchanged: dict[int, int] = {}
@@ -112,7 +111,7 @@ def write_records(records: pl.DataFrame) -> None:
         pl.col("record_id").alias("id"), "load_id", "source", "feed", "row_no", "record_key",
         "customer_id", "vin", "dealer_code", pl.col("event_day").alias("event_date"),
         payload(records), pl.col("held_fields").fill_null([]).cast(pl.List(pl.Utf8)),
-        pl.lit(True).alias("current"),
+        pl.lit(True).alias("current"), "digest",
     ])
 
 

@@ -53,6 +53,7 @@ class SourceRecord(models.Model):
     current = models.BooleanField(default=True)
     data = models.JSONField(default=dict)
     held_fields = models.JSONField(default=list)
+    digest = models.BigIntegerField(null=True)  # of the row's fields: is a row sent again new?
 
     class Meta:
         indexes = [
