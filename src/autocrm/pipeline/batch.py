@@ -234,11 +234,9 @@ def _publish(
     publish.write_interactions(records, labels)
     publish.write_repairs(records, vehicle_ids)
     serviced = vehicles.moved | publish.repair_owners(records, old, vehicle_ids)
-    touched = sorted(affected | serviced)
-    extra = store.fetch("customer_id", [c for c in touched if c not in affected],
-                        feeds=publish.DEALER_FEEDS, fields=())
-    publish.write_dealer_links(pl.concat([profile, extra], how="diagonal_relaxed")
-                               if extra.height else profile, touched, serviced)
+    # Bought, DMS and club links come from those feeds' records, which `profile` holds for
+    # every customer the batch affects; only customers whose such records came or went change.
+    publish.write_dealer_links(profile, publish.dealer_customers(records, old), serviced)
     write_matches(ident, records, held)
     counts = finish_loads(pairs, records, unchanged)
     _timed(report, "publish", t)

@@ -204,27 +204,37 @@ def repair_owners(records: pl.DataFrame, old: pl.DataFrame, vehicle_ids: dict[st
     return {c for (c,) in owners}
 
 
+def dealer_customers(*frames: pl.DataFrame) -> list[int]:
+    """Return the customers of the dealer-feed rows (invoices, DMS customers, club members)
+    of these frames: those whose bought, DMS and club links they can change."""
+    return sorted({c for frame in frames if frame.height
+                   for c in frame.filter(pl.col("feed").is_in(DEALER_FEEDS))["customer_id"]
+                   .drop_nulls().to_list()})
+
+
 def write_dealer_links(
     profile: pl.DataFrame, customers: list[int], serviced: Collection[int] | None = None
 ) -> None:
-    """Recompute how each affected customer relates to dealers; write only what changed.
+    """Recompute how customers relate to dealers; write only what changed.
 
-    `serviced` are the customers whose `serviced` links (from their vehicles' repairs) may have
-    changed, all of `customers` when None; the others keep theirs. Most customers a daily load
-    touches keep their dealers: rewriting their links cost 1 s of DELETE and 5 s of COPY (four
-    indexes and a foreign key per row) at 67k customers, and reading every repair of their
-    vehicles again 2.3 s.
+    `customers` get their bought, DMS and club links recomputed from their records in
+    `profile` (which holds all of them); `serviced` (all of `customers` when None) get their
+    `serviced` links recounted from their vehicles' repairs. Links of other kinds stay. Most
+    customers a daily load touches keep their dealers: rewriting their links cost 1 s of
+    DELETE and 5 s of COPY (four indexes and a foreign key per row) at 67k customers, and
+    reading every repair of their vehicles again 2.3 s.
     """
     recount = customers if serviced is None else sorted(serviced)
     links = _dealer_links(profile, customers, recount)
     old = bulk.select_frame(
         "SELECT id, customer_id, dealer_code, relation, CAST(first_at AS TEXT), "
         "CAST(last_at AS TEXT) FROM customers_customerdealer WHERE customer_id IN ({})",
-        customers,
+        sorted(set(customers) | set(recount)),
         {"id": pl.Int64, "customer_id": pl.Int64, "dealer_code": pl.Utf8, "relation": pl.Utf8,
          "first_at": pl.Utf8, "last_at": pl.Utf8},
     ).with_columns(pl.col("first_at", "last_at").str.to_date()).filter(
-        (pl.col("relation") != "serviced") | pl.col("customer_id").is_in(recount)
+        pl.when(pl.col("relation") == "serviced").then(pl.col("customer_id").is_in(recount))
+        .otherwise(pl.col("customer_id").is_in(customers))
     )
     cols = ["customer_id", "dealer_code", "relation", "first_at", "last_at"]
     kept = old.join(links, on=cols, how="semi", nulls_equal=True)
@@ -240,10 +250,12 @@ def _dealer_links(
     """Return (customer_id, dealer_code, relation, first_at, last_at): bought, DMS and club
     links of `customers` from their records, serviced links of `recount` from their
     vehicles' repairs."""
+    wanted = pl.DataFrame({"customer_id": customers}, schema={"customer_id": pl.Int64})
     rel = profile.filter(
         pl.col("feed").is_in(list(DEALER_RELATION)) & pl.col("dealer_code").is_not_null()
-        & pl.col("customer_id").is_not_null()
-    ).with_columns(pl.col("feed").replace_strict(DEALER_RELATION).alias("relation"))
+    ).join(wanted, on="customer_id", how="semi").with_columns(
+        pl.col("feed").replace_strict(DEALER_RELATION).alias("relation")
+    )
     links = rel.group_by(["customer_id", "dealer_code", "relation"]).agg(
         pl.col("event_day").min().alias("first_at"), pl.col("event_day").max().alias("last_at")
     )
