@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import polars as pl
 
 from autocrm.core.frames import assign, present
@@ -41,20 +43,23 @@ def json_object(cols: list[str]) -> pl.Expr:
 NOT_CONTENT = {*META, "event_day", "customer_id", "held_fields", "digest"}
 
 
-def digest(columns: list[str]) -> pl.Expr:
+def digest(frame: pl.DataFrame) -> pl.Expr:
     """Return a 64-bit digest of each row's content: every field it holds, whatever else.
 
     The same row sent again gives the same digest in any batch, whichever other columns the
-    batch has and in whatever order (each present value hashes with its field's name, and
-    the hashes are combined by XOR; empty fields add nothing). Polars does not promise its
-    hashes across versions: after an upgrade a row sent again is stored again, once.
+    batch has and in whatever order: each present value is hashed with a seed of its field's
+    name, empty fields add nothing, and the hashes are combined by XOR. Text is hashed as it
+    is (no copy), other types as text, so a field parsed to another type still agrees.
+    Polars does not promise its hashes across versions: after an upgrade a row sent again is
+    stored again, once.
     """
-    parts = [
-        pl.when(pl.col(c).is_not_null())
-        .then(pl.concat_str(pl.lit(f"{c}="), pl.col(c).cast(pl.Utf8)).hash(7))
-        .otherwise(pl.lit(0, pl.UInt64))
-        for c in columns if c not in NOT_CONTENT and not c.startswith("_")
-    ]
+    parts = []
+    for name, dtype in frame.schema.items():
+        if name in NOT_CONTENT or name.startswith("_") or dtype == pl.Null:
+            continue
+        value = pl.col(name) if dtype == pl.Utf8 else pl.col(name).cast(pl.Utf8)
+        parts.append(pl.when(value.is_not_null()).then(value.hash(zlib.crc32(name.encode())))
+                     .otherwise(pl.lit(0, pl.UInt64)))
     combined = pl.reduce(lambda a, b: a ^ b, parts) if parts else pl.lit(0, pl.UInt64)
     return combined.reinterpret(signed=True).alias("digest")
 
@@ -74,6 +79,7 @@ def build_records(files: list[tuple[Extracted, int]], first_id: int) -> pl.DataF
                 pl.col("_row").alias("row_no"),
                 pl.col("_key").alias("record_key"),
                 _event_date(frame).alias("event_day"),
+                digest(frame),  # one file at a time: its columns only, never the whole batch
             ).drop("_row", "_key")
         )
     if not parts:
@@ -84,8 +90,7 @@ def build_records(files: list[tuple[Extracted, int]], first_id: int) -> pl.DataF
     keys = ["source", "feed", "record_key"]
     if present(records, keys).select(pl.struct(keys).is_duplicated().any()).item():
         records = records.unique(keys, keep="last", maintain_order=True)
-    return assign(records, (pl.int_range(pl.len(), dtype=pl.Int64) + first_id).alias("record_id"),
-                  digest(records.columns))
+    return assign(records, (pl.int_range(pl.len(), dtype=pl.Int64) + first_id).alias("record_id"))
 
 
 def payload(records: pl.DataFrame) -> pl.Expr:
