@@ -18,6 +18,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import api_latency  # noqa: E402
 from bench.common import OUT, child, drop, fresh_env, machine, median, write_section  # noqa: E402
+from bench.day import make_day  # noqa: E402
 
 
 def generate(customers: int, seed: int) -> Path:
@@ -92,7 +93,7 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgres")
     args = parser.parse_args()
     data = generate(args.customers, args.seed)
-    delta = make_delta(data)
+    delta = make_day(data)
     rows = pl.read_parquet(data / "truth" / "records.parquet").height
     lines = [f"Measured {dt.date.today()} on {machine()}; {args.customers:,} customers, "
              f"{rows:,} source rows; median of {args.runs} runs unless noted.", ""]

@@ -55,15 +55,53 @@ def _admin(pg_url: str, sql: str) -> None:
         conn.execute(sql)
 
 
-def _settle(backend: str, env: dict[str, str]) -> None:
-    """Write a copy's pages out before the next run, so it does not pay for the copy's I/O.
+def _files(backend: str, env: dict[str, str], name: str) -> tuple[list[Path], list[Path]]:
+    """Return the files of the store and of its snapshot."""
+    if backend == "sqlite":
+        home = Path(env["AUTOCRM_HOME"])
+        return [home / "autocrm.sqlite3"], [home / "snapshot.sqlite3"]
+    url = env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(url, autocommit=True) as conn:
+        data = Path(conn.execute("SHOW data_directory").fetchone()[0])  # type: ignore[index]
+        oids = dict(conn.execute("SELECT datname, oid FROM pg_database").fetchall())
+
+    def files(db: str) -> list[Path]:
+        return sorted((data / "base" / str(oids[db])).iterdir()) if db in oids else []
+
+    return files(name), files(f"{name}_snap")
+
+
+def _page_cache(keep: list[Path], drop: list[Path]) -> None:
+    """Read `keep` into the page cache and evict `drop` from it."""
+    for path in drop:
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+    for path in keep:
+        if path.is_file():
+            with path.open("rb") as fh:
+                while fh.read(1 << 22):
+                    pass
+
+
+def _settle(backend: str, env: dict[str, str], name: str) -> None:
+    """Put the store in the state a running server's is in before the next run.
 
     A template copy (14 GB at a million customers) leaves gigabytes of dirty pages; a delta
-    run that started at once took 20-30% longer while the kernel wrote them back.
+    run that started at once took 20-30% longer while the kernel wrote them back. And the
+    store and its snapshot do not both fit in this machine's page cache: the run would read
+    from disk what a server whose database fits in memory holds there (a 1% delta into the
+    1M store took 37.8 s so, 29.0 s with the store's files cached). So the snapshot's files
+    are evicted from the cache and the store's read into it.
     """
     if backend == "postgres":
         _admin(env["DATABASE_URL"], "CHECKPOINT")
     os.sync()
+    store, snap = _files(backend, env, name)
+    _page_cache(store, snap)
 
 
 def snapshot(backend: str, env: dict[str, str], name: str) -> None:
@@ -74,7 +112,7 @@ def snapshot(backend: str, env: dict[str, str], name: str) -> None:
     else:
         home = Path(env["AUTOCRM_HOME"])
         shutil.copyfile(home / "autocrm.sqlite3", home / "snapshot.sqlite3")
-    _settle(backend, env)
+    _settle(backend, env, name)
 
 
 def restore(backend: str, env: dict[str, str], name: str) -> None:
@@ -88,7 +126,7 @@ def restore(backend: str, env: dict[str, str], name: str) -> None:
         for extra in ("-wal", "-shm"):
             (home / f"autocrm.sqlite3{extra}").unlink(missing_ok=True)
         shutil.copyfile(home / "snapshot.sqlite3", home / "autocrm.sqlite3")
-    _settle(backend, env)
+    _settle(backend, env, name)
 
 
 def drop_snapshot(backend: str, env: dict[str, str], name: str) -> None:

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from autocrm.cli.demo import source_files
 from autocrm.sources.config import get_source
 from autocrm.sources.mapping import choose_feed
 from autocrm.sources.reader import read_table
@@ -97,6 +97,12 @@ def make_day(data: Path, share: float = 0.01, seed: int = 7,
     out_dir = data.parent / f"{data.name}-day{seed}-{share:g}"
     if (out_dir / "done").exists():
         return out_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "autocrm.settings")
+    import django
+
+    django.setup()
+    from autocrm.cli.demo import source_files  # needs the settings
+
     day = day or dt.date.today() - dt.timedelta(days=1)
     rng = np.random.default_rng(seed)
     tag = f"D{day:%Y%m%d}-"

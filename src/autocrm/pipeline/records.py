@@ -48,8 +48,8 @@ def digest(frame: pl.DataFrame) -> pl.Expr:
 
     The same row sent again gives the same digest in any batch, whichever other columns the
     batch has and in whatever order: each present value is hashed with a seed of its field's
-    name, empty fields add nothing, and the hashes are combined by XOR. Text is hashed as it
-    is (no copy), other types as text, so a field parsed to another type still agrees.
+    name, empty fields add nothing, and the hashes are combined by XOR. Each value is hashed
+    in the type cleaning gives its field (as text it took 3x longer: 13 s at 11M records).
     Polars does not promise its hashes across versions: after an upgrade a row sent again is
     stored again, once.
     """
@@ -57,7 +57,7 @@ def digest(frame: pl.DataFrame) -> pl.Expr:
     for name, dtype in frame.schema.items():
         if name in NOT_CONTENT or name.startswith("_") or dtype == pl.Null:
             continue
-        value = pl.col(name) if dtype == pl.Utf8 else pl.col(name).cast(pl.Utf8)
+        value = pl.col(name)
         parts.append(pl.when(value.is_not_null()).then(value.hash(zlib.crc32(name.encode())))
                      .otherwise(pl.lit(0, pl.UInt64)))
     combined = pl.reduce(lambda a, b: a ^ b, parts) if parts else pl.lit(0, pl.UInt64)
