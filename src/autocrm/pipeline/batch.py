@@ -79,8 +79,8 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 # Small files are read two at a time: Polars and numpy do most of a file's reading outside
 # the GIL, and two threads read a day's 131 small files in 1.8 s instead of 2.9. Large ones
-# one at a time: Polars parallelises a large file itself, and two of a full load's large files
-# at once raised its peak memory by half (9.6 -> 14.2 GiB at a million customers).
+# one at a time: Polars parallelises a large file itself, and two large files parsed at once
+# would hold both files' scratch memory in a load whose peak is what limits its size.
 READERS = 2
 SMALL_BATCH_BYTES = 256 * 2**20  # files together, on disk
 
