@@ -98,8 +98,9 @@ def _extract_all(
     done_hashes = set(Load.objects.filter(status=Load.Status.DONE).values_list("source", "sha256"))
     out: list[Extracted] = []
     size = sum(p.stat().st_size for _, p in files if p.is_file())
-    with ThreadPoolExecutor(READERS if size <= SMALL_BATCH_BYTES else 1) as pool:
-        read = pool.map(_read, *zip(*files, strict=True)) if files else iter(())
+    with ThreadPoolExecutor(READERS) as pool:
+        read = (pool.map(_read, *zip(*files, strict=True)) if files and size <= SMALL_BATCH_BYTES
+                else (_read(code, path) for code, path in files))  # large: in this thread
         for i, ((code, path), ex) in enumerate(zip(files, read, strict=True)):
             progress("extract", i, len(files))
             rep = FileReport(str(path), code.upper())
