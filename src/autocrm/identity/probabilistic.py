@@ -46,6 +46,9 @@ def trained_parts(model: dict[str, Any]) -> dict[str, Any]:
     return {key: model[key] for key in ("comparisons", "probability_two_random_records_match")}
 
 
+MEMORY_LIMIT = "1GB"
+
+
 def score_pairs(
     frame: pl.DataFrame,
     state: LinkState,
@@ -69,7 +72,9 @@ def score_pairs(
         ])
     progress(f"probabilistic: {profiles.height} profiles")
     with tempfile.TemporaryDirectory(prefix="autocrm-match-") as tmp:
-        con = duckdb.connect()
+        # DuckDB may take 80% of the machine by default; bounded, it spills to `tmp` instead
+        # of adding to the peak of a load that holds its whole batch in memory.
+        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": tmp})
         try:
             return _run_splink(con, Path(tmp), profiles, state, config, progress, model)
         except Exception as exc:  # a matching run must not die in the optional stage
