@@ -67,8 +67,9 @@ def _stored_records(existing: list[int], known: pl.DataFrame) -> pl.DataFrame:
 
 
 # Survivorship holds every candidate value of the customers it builds at once: a full load of
-# 11M records added 10-12 GiB. Customers are independent, so a large batch builds them in parts.
-PART_ROWS = 2_000_000
+# 11M records added 10-12 GiB, parts of 2M records 2.4 GiB. Customers are independent, so a
+# large batch builds them in parts.
+PART_ROWS = 1_000_000
 
 
 def rebuild_customers(
