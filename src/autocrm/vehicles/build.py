@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import bisect
+from collections.abc import Collection, Iterator
 from typing import NamedTuple
 
 import polars as pl
 
 from autocrm.core import bulk
-from autocrm.core.frames import parts, present
+from autocrm.core.frames import present
 from autocrm.customers.survivorship import golden_values, lineage_json, unpivot_present
 from autocrm.vehicles.models import VEHICLE_FIELDS
 
 OWNER_FEEDS = ("invoice", "contract", "vehicle")
 # Vehicles are independent: a large batch builds them in parts of this many owner records (a
-# full load's vehicle candidates at once added 5.6 GiB at a million customers).
-PART_ROWS = 2_000_000
+# full load's vehicle candidates at once added 5.6 GiB at a million customers; a part of 1M
+# records 1.4 GiB: its candidates are one row per field).
+PART_ROWS = 400_000
 CANDIDATE_COLUMNS = ["vin", "feed", "record_id", "load_id", "source", "event_day",
                      *VEHICLE_FIELDS]
 DATE_FIELDS = {
@@ -93,15 +95,36 @@ def _bare(vins: list[str]) -> pl.DataFrame:
     )
 
 
-def golden(records: pl.DataFrame, vins: list[str]) -> pl.DataFrame:
-    """Return one row per VIN of `vins` (sorted): its fields won from the owner records."""
+def _ranges(vins: list[str], rows: int) -> list[tuple[str | None, str | None]]:
+    """Split the sorted `vins` into ranges [low, high) of about PART_ROWS of `rows` owner
+    records each; the first and last are open (None)."""
+    count = max(1, min(len(vins), -(-rows // PART_ROWS)))
+    cuts = [vins[len(vins) * i // count] for i in range(1, count)]
+    return list(zip([None, *cuts], [*cuts, None], strict=True))
+
+
+def _within(values: list[str], low: str | None, high: str | None) -> list[str]:
+    """Return the sorted `values` in [low, high)."""
+    start = 0 if low is None else bisect.bisect_left(values, low)
+    return values[start:len(values) if high is None else bisect.bisect_left(values, high)]
+
+
+def _in_range(low: str | None, high: str | None) -> pl.Expr:
+    vin = pl.col("vin")
+    return ((vin >= low) if low is not None else pl.lit(True)) & (
+        (vin < high) if high is not None else pl.lit(True))
+
+
+def golden_parts(records: pl.DataFrame, vins: list[str]
+                 ) -> Iterator[tuple[str | None, str | None, pl.DataFrame]]:
+    """Yield each range of `vins` (sorted) with one row per VIN of it (sorted): its fields won
+    from the owner records. Ranges come in VIN order, so rows written range by range lie in
+    VIN order."""
     owners = _owner_rows(records, CANDIDATE_COLUMNS, pl.col("vin").is_not_null())
-    every = pl.DataFrame({"vin": vins}, schema={"vin": pl.Utf8})
-    return pl.concat([
-        _wide(golden_values(candidates(owners.filter(mine)), vehicle=True),
-              every.filter(mine)["vin"].to_list())
-        for mine in parts(owners.height, pl.col("vin").hash(0), PART_ROWS)
-    ]).sort("vin")
+    for low, high in _ranges(vins, owners.height):
+        mine = owners.filter(_in_range(low, high))
+        yield low, high, _wide(golden_values(candidates(mine), vehicle=True),
+                               _within(vins, low, high)).sort("vin")
 
 
 class Written(NamedTuple):
@@ -135,17 +158,23 @@ def write(records: pl.DataFrame, vins: list[str] | None = None,
                                 sorted(set(vins) | set(more_vins))))
     if not vins and not more_vins:
         return Written({}, set())
-    wide = golden(records, vins) if vins else _bare([])
-    bare = _bare(sorted(set(more_vins) - set(vins) - set(known)))
-    new = pl.concat([wide.filter(~pl.col("vin").is_in(list(known))), bare]).sort("vin")
-    bulk.insert_frame("vehicles_vehicle", new)
-    old = wide.filter(pl.col("vin").is_in(list(known)))
+    bare = sorted(set(more_vins) - set(vins) - set(known))
     known_ids = pl.DataFrame({"vin": list(known), "id": list(known.values())},
                              schema={"vin": pl.Utf8, "id": pl.Int64})
-    bulk.update_frame("vehicles_vehicle", "id",
-                      old.join(known_ids, on="vin").select("id", *old.columns[1:]))
+    added: list[str] = []
+    # Range by range, each written before the next is built: the golden rows of a full
+    # load's million cars held at once added 1.5 GiB to its peak.
+    parts = golden_parts(records, vins) if vins else iter([(None, None, _bare([]))])
+    for low, high, wide in parts:
+        new = pl.concat([wide.join(known_ids, on="vin", how="anti"),
+                         _bare(_within(bare, low, high))]).sort("vin")
+        bulk.insert_frame("vehicles_vehicle", new)
+        added += new["vin"].to_list()
+        old = wide.join(known_ids, on="vin", how="semi")
+        bulk.update_frame("vehicles_vehicle", "id",
+                          old.join(known_ids, on="vin").select("id", *old.columns[1:]))
     ids = known | dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})",
-                                      new["vin"].to_list()))
+                                      added))
     owned = {v: ids[v] for v in vins}
     return Written(ids, _write_ownerships(ownerships(records), owned))
 
