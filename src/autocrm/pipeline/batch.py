@@ -21,7 +21,7 @@ from autocrm.core.errors import InputError
 from autocrm.core.frames import assign
 from autocrm.pipeline import nicknames, publish, store
 from autocrm.pipeline.extract import Extracted, clean_all, read_mapped
-from autocrm.pipeline.finish import finish_loads, record_failure, write_matches
+from autocrm.pipeline.finish import finish_loads, propose_merges, record_failure, write_evidence
 from autocrm.pipeline.identify import identify
 from autocrm.pipeline.profiles import link_vehicle_records, lookup, rebuild_customers
 from autocrm.sources.config import get_source
@@ -237,6 +237,7 @@ def _publish(
         "record_id", ident.customers["record_id"], ident.customers["customer_id"]
     ).alias("customer_id"))
     records = nicknames.link_posts(link_vehicle_records(records))
+    write_evidence(ident, records)
     t = _timed(report, "match", t)
     progress("merge", 0, 1)
     affected = set(records["customer_id"].drop_nulls().to_list())
@@ -267,7 +268,7 @@ def _publish(
     # Bought, DMS and club links come from those feeds' records, which `profile` holds for
     # every customer the batch affects; only customers whose such records came or went change.
     publish.write_dealer_links(profile, publish.dealer_customers(records, old), serviced)
-    write_matches(ident, records, held)
+    propose_merges(ident, records)
     counts = finish_loads(pairs, records, unchanged)
     _timed(report, "publish", t)
     report.records = records.height

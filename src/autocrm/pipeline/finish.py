@@ -111,10 +111,14 @@ def finish_loads(
     return counts
 
 
-def write_matches(ident: Identified, records: pl.DataFrame, held: int) -> None:
-    """Store the evidence of every link and the merges proposed to a steward."""
+def write_evidence(ident: Identified, records: pl.DataFrame) -> None:
+    """Store the evidence of every link, and let the batch forget it.
+
+    Written as soon as the records have their customers: a full load's 5M links held to the
+    end of the load sat under every later stage's peak.
+    """
     loads = records.select(pl.col("record_id"), pl.col("load_id"))
-    ev = ident.evidence
+    ev, ident.evidence = ident.evidence, ident.evidence.clear()
     if ev.height:
         ev = ev.join(loads.rename({"record_id": "right_id"}), on="right_id", how="left").join(
             loads.rename({"record_id": "left_id", "load_id": "left_load"}), on="left_id",
@@ -128,6 +132,10 @@ def write_matches(ident: Identified, records: pl.DataFrame, held: int) -> None:
                 pl.col("detail").fill_null(""), "load_id",
             ),
         )
+
+
+def propose_merges(ident: Identified, records: pl.DataFrame) -> None:
+    """Propose to a steward the merges of stored customers the batch's links suggest."""
     if ident.merges.height:
         first_load = records["load_id"].min()
         assert isinstance(first_load, int)  # load ids are Int64 and records is not empty
