@@ -9,9 +9,9 @@ import pytest
 
 from autocrm.customers.models import Customer, CustomerDealer, HeldChange
 from autocrm.interactions.models import Interaction
-from autocrm.pipeline import batch, extract, profiles
+from autocrm.pipeline import batch, extract, profiles, publish
 from autocrm.quality.models import Issue
-from autocrm.sources.models import InterfaceNotice, Load, SourceRecord
+from autocrm.sources.models import IdentityKey, InterfaceNotice, Load, SourceRecord
 from autocrm.vehicles import build as vehicle_build
 from autocrm.vehicles.models import Ownership, RepairOrder, Vehicle
 from tests.factories import (
@@ -326,6 +326,28 @@ def test_a_batch_that_doubles_the_store_builds_its_indexes_last(world: dict[str,
     second = load(("DMS", world["rep"]))
     assert "indexes" not in second.stages  # 1 record beside 3
     assert RepairOrder.objects.get().order_no == "R001"
+
+
+def test_keys_written_in_parts_are_each_records_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(publish, "KEY_PART_ROWS", 1)  # one customer's records per part at most
+    people = [("F001", "张伟", ric(seq="123"), "13800138000"),
+              ("F002", "李娜", ric(birth="19900101", seq="456"), "13900139000")]
+    fin = write_csv(tmp_path / "fin.csv", FIN_HEADER,
+                    [fin_row(no, name, id_, phone, vin(i + 1)) for i, (no, name, id_, phone)
+                     in enumerate(people)])
+    load(("FIN", fin))
+    unified = dict(Customer.objects.values_list("id", "unified_id"))
+    got = {(unified[k.customer_id], k.kind, k.value,
+            SourceRecord.objects.get(id=k.record_id).record_key)
+           for k in IdentityKey.objects.all()}
+    assert got == {
+        (people[0][2], "id", people[0][2], "F001"), (people[0][2], "phone", "13800138000", "F001"),
+        (people[0][2], "vin", vin(1), "F001"),
+        (people[1][2], "id", people[1][2], "F002"), (people[1][2], "phone", "13900139000", "F002"),
+        (people[1][2], "vin", vin(2), "F002"),
+    }
 
 
 def test_customers_built_in_parts_keep_their_own_values(
