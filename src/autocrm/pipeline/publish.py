@@ -126,9 +126,9 @@ def write_keys(records: pl.DataFrame) -> None:
     from autocrm.pipeline.nicknames import registration_keys
     from autocrm.pipeline.records import IDENTITY_FIELDS, identity_frame
 
-    used = ["record_id", "customer_id", "identity", "source", *IDENTITY_FIELDS]
+    used = present(records, ["record_id", "customer_id", "identity", "source", *IDENTITY_FIELDS])
     for mine in parts(records.height, pl.col("customer_id"), KEY_PART_ROWS):
-        part = present(records, used).filter(mine)
+        part = used.filter(mine)
         keys = identity_keys(identity_frame(part)).join(
             part.select("record_id", "customer_id"), on="record_id"
         ).select("record_id", "customer_id", "kind", "value")

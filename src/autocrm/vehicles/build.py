@@ -119,7 +119,10 @@ def golden_parts(records: pl.DataFrame, vins: list[str]
                  ) -> Iterator[tuple[str | None, str | None, pl.DataFrame]]:
     """Yield each range of `vins` (sorted) with one row per VIN of it (sorted): its fields won
     from the owner records. Ranges come in VIN order, so rows written range by range lie in
-    VIN order."""
+    VIN order. No VIN: one empty range, in which only bare vehicles can be written."""
+    if not vins:
+        yield None, None, _bare([])
+        return
     owners = _owner_rows(records, CANDIDATE_COLUMNS, pl.col("vin").is_not_null())
     for low, high in _ranges(vins, owners.height):
         mine = owners.filter(_in_range(low, high))
@@ -164,15 +167,13 @@ def write(records: pl.DataFrame, vins: list[str] | None = None,
     added: list[str] = []
     # Range by range, each written before the next is built: the golden rows of a full
     # load's million cars held at once added 1.5 GiB to its peak.
-    parts = golden_parts(records, vins) if vins else iter([(None, None, _bare([]))])
-    for low, high, wide in parts:
+    for low, high, wide in golden_parts(records, vins):
         new = pl.concat([wide.join(known_ids, on="vin", how="anti"),
                          _bare(_within(bare, low, high))]).sort("vin")
         bulk.insert_frame("vehicles_vehicle", new)
         added += new["vin"].to_list()
-        old = wide.join(known_ids, on="vin", how="semi")
-        bulk.update_frame("vehicles_vehicle", "id",
-                          old.join(known_ids, on="vin").select("id", *old.columns[1:]))
+        bulk.update_frame("vehicles_vehicle", "id", wide.join(known_ids, on="vin").select(
+            "id", *wide.columns[1:]))
     ids = known | dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})",
                                       added))
     owned = {v: ids[v] for v in vins}
