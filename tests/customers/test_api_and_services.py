@@ -90,12 +90,12 @@ def test_approving_a_held_change_applies_it(loaded: Path) -> None:
                       [fin_row("F003", "张卫", ZHANG, "13800138000", vin(3), "2025-06-01")])
     batch.run([("FIN", later)], today=TODAY)
     change = HeldChange.objects.get()
-    c = services.approve_held_change(change.id)
+    c = services.approve_held_change(change.id, SYSTEM)
     assert c.name == "张卫"
     assert c.lineage["name"]["record"] == SourceRecord.objects.get(record_key="F003").id
     assert AuditEntry.objects.filter(action="approve_held_change").count() == 1
     with pytest.raises(Exception, match="已处理"):
-        services.reject_held_change(change.id)
+        services.reject_held_change(change.id, SYSTEM)
 
 
 def test_merge_then_unmerge_recomputes_golden(loaded: Path) -> None:
@@ -104,12 +104,12 @@ def test_merge_then_unmerge_recomputes_golden(loaded: Path) -> None:
     batch.run([("DMS", dms)], today=TODAY)
     zhang = Customer.objects.get(id_number=ZHANG)
     wang = Customer.objects.get(name="王芳")
-    identity_services.merge_customers(zhang.id, wang.id)
+    identity_services.merge_customers(zhang.id, wang.id, SYSTEM)
     assert not Customer.objects.filter(id=wang.id).exists()
     merged = Customer.objects.get(id=zhang.id)
     assert sorted(merged.phones) == ["13500135000", "13800138000"]
     wang_record = SourceRecord.objects.get(record_key="D11001|C9")
-    split = identity_services.unmerge(zhang.id, [wang_record.id])
+    split = identity_services.unmerge(zhang.id, [wang_record.id], SYSTEM)
     assert (split.name, split.phone) == ("王芳", "13500135000")
     assert Customer.objects.get(id=zhang.id).phones == ["13800138000"]
     assert Ownership.objects.get(vehicle__vin=vin(1)).customer_id == zhang.id

@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from autocrm.customers.survivorship import LONG_SCHEMA, golden_values
+from autocrm.quality.survivorship import LONG_SCHEMA, golden_values
 
 D = dt.date
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from autocrm.accounts.actor import SYSTEM
 from autocrm.customers.models import Customer
 from autocrm.identity import services
 from autocrm.identity.models import MergeProposal
@@ -57,15 +58,16 @@ def test_the_same_pair_is_proposed_once(tmp_path: Path, two: tuple[int, int]) ->
 
 def test_a_rejected_pair_is_not_proposed_again(tmp_path: Path, two: tuple[int, int]) -> None:
     load_bridge(tmp_path, "D11002")
-    services.decide_proposal(MergeProposal.objects.get().id, approve=False)
+    services.decide_proposal(MergeProposal.objects.get().id, approve=False, actor=SYSTEM)
     load_bridge(tmp_path, "D11003")
     assert pairs() == [(*sorted(two), "rejected")]
 
 
 def test_an_unmerged_pair_stays_apart(tmp_path: Path, two: tuple[int, int]) -> None:
     zhang, wang = two
-    services.merge_customers(zhang, wang)
-    split = services.unmerge(zhang, [SourceRecord.objects.get(record_key="D11001|C9").id])
+    services.merge_customers(zhang, wang, SYSTEM)
+    split = services.unmerge(zhang, [SourceRecord.objects.get(record_key="D11001|C9").id],
+                            SYSTEM)
     load_bridge(tmp_path, "D11002")
     assert pairs() == [(zhang, split.id, "split")]
     assert Customer.objects.filter(id__in=[zhang, split.id]).count() == 2

@@ -9,7 +9,7 @@ import pytest
 
 from autocrm.customers.models import Customer, CustomerDealer, HeldChange
 from autocrm.interactions.models import Interaction
-from autocrm.pipeline import batch, extract, profiles, publish
+from autocrm.pipeline import batch, extract, merge, publish
 from autocrm.quality.models import Issue
 from autocrm.sources.models import IdentityKey, InterfaceNotice, Load, SourceRecord
 from autocrm.vehicles import build as vehicle_build
@@ -353,7 +353,7 @@ def test_keys_written_in_parts_are_each_records_own(
 def test_customers_built_in_parts_keep_their_own_values(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(profiles, "PART_ROWS", 1)  # one customer's records per part at most
+    monkeypatch.setattr(merge, "PART_ROWS", 1)  # one customer's records per part at most
     people = [("F001", "张伟", ric(seq="123"), "13800138000"),
               ("F002", "李娜", ric(birth="19900101", seq="456"), "13900139000"),
               ("F003", "王芳", ric(birth="19770707", seq="789"), "13700137000")]

@@ -8,8 +8,10 @@ from contextlib import contextmanager
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 STAGE_ZH = {
-    "extract": "读取与清洗", "match": "客户匹配", "merge": "合并黄金记录", "publish": "写入数据库",
-    "indexes": "重建索引",
+    "read": "读取文件", "clean": "数据清洗", "prepare": "生成源记录", "supersede": "替换旧版本",
+    "match": "客户匹配", "link": "关联车辆与帖子", "merge": "合并黄金记录", "publish": "写入数据库",
+    "timeline": "写入接触记录", "repairs": "写入维修记录", "dealer_links": "更新经销商关系",
+    "finish": "问题与统计", "indexes": "重建索引",
 }
 
 

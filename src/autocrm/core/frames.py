@@ -1,4 +1,4 @@
-"""Small Polars helpers shared by the pipeline's stages."""
+"""Small Polars helpers shared by the batch's stages and the apps' bulk writers."""
 
 from __future__ import annotations
 
@@ -51,3 +51,11 @@ def parts(height: int, key: pl.Expr, rows: int) -> list[pl.Expr]:
     integer `key`: rows sharing a key fall in one part, rows whose key is null in none."""
     count = max(1, -(-height // rows))
     return [key % count == i for i in range(count)]
+
+
+def json_object(cols: list[str]) -> pl.Expr:
+    """Encode the columns as one JSON object per row, leaving out nulls."""
+    if not cols:
+        return pl.lit("{}")
+    text = pl.struct(cols).struct.json_encode()
+    return text.str.replace_all(r'"[^"]+":null,?', "").str.replace(",}", "}", literal=True)

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from autocrm.accounts.actor import actor_of
 from autocrm.accounts.admin_site import RightAdmin, masked
 from autocrm.core.errors import AppError
 from autocrm.customers import services
@@ -85,9 +86,9 @@ class HeldChangeAdmin(RightAdmin):
         for change in queryset:
             try:
                 if approve:
-                    services.approve_held_change(change.id, request.user)
+                    services.approve_held_change(change.id, actor_of(request))
                 else:
-                    services.reject_held_change(change.id, request.user)
+                    services.reject_held_change(change.id, actor_of(request))
                 done += 1
             except AppError as exc:
                 self.message_user(request, exc.message, messages.ERROR)

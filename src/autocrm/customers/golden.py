@@ -10,7 +10,7 @@ from pypinyin import Style, lazy_pinyin
 
 from autocrm.core import bulk
 from autocrm.customers.models import PROFILE_FIELDS
-from autocrm.customers.survivorship import (
+from autocrm.quality.survivorship import (
     golden_values,
     lineage_json,
     priorities,
@@ -225,3 +225,18 @@ def write_held(held: pl.DataFrame, now: object) -> None:
          "reason", "status", "created_at"],
         rows,
     )
+
+
+def remove(customer_ids: list[int]) -> None:
+    """Remove the golden rows of customers left without records."""
+    bulk.delete_in("customers_customer", "id", customer_ids)
+
+
+def next_id() -> int:
+    """Return the id the next new customer gets (under the load lock: see bulk.lock_for_load)."""
+    return bulk.next_id("customers_customer")
+
+
+def any_stored() -> bool:
+    """Return whether the store holds any customer (a first load's cannot clash with one)."""
+    return bulk.exists("SELECT 1 FROM customers_customer")

@@ -13,9 +13,11 @@ from autocrm.accounts.actor import Actor
 from autocrm.accounts.rights import Level
 from autocrm.core import audit, bulk
 from autocrm.core.errors import AppError, Forbidden, InputError, NotFound
-from autocrm.customers import golden, privacy, selectors, view360
+from autocrm.customers import dealer_links, golden, privacy, selectors, view360
 from autocrm.customers.models import PROFILE_FIELDS, Customer, HeldChange
-from autocrm.pipeline import store
+from autocrm.interactions import services as timeline
+from autocrm.sources import record_store
+from autocrm.sources.config import dealer_relations
 from autocrm.sources.models import SourceRecord
 from autocrm.vehicles import build as vehicle_build
 from autocrm.vehicles.models import VEHICLE_FIELDS
@@ -23,12 +25,12 @@ from autocrm.vehicles.models import VEHICLE_FIELDS
 
 def rebuild(customer_ids: list[int]) -> None:
     """Recompute the golden rows of these customers from their current records."""
-    records = store.fetch("customer_id", customer_ids, fields=PROFILE_FIELDS)
+    records = record_store.fetch("customer_id", customer_ids, fields=PROFILE_FIELDS)
     alive = set(records["customer_id"].to_list()) if records.height else set()
     gone = [c for c in customer_ids if c not in alive]
     if gone:
-        bulk.delete_in("customers_customerdealer", "customer_id", gone)
-        bulk.delete_in("customers_customer", "id", gone)
+        dealer_links.remove(gone)
+        golden.remove(gone)
     if not alive:
         return
     result = golden.build(records, pl.DataFrame(), pl.Series([], dtype=pl.Int64))
@@ -39,8 +41,19 @@ def rebuild(customer_ids: list[int]) -> None:
 def refresh_vehicles(vins: list[str]) -> None:
     """Recompute vehicles and ownership periods after records moved between customers."""
     if vins:
-        vehicle_build.write(store.fetch("vin", vins, feeds=vehicle_build.OWNER_FEEDS,
+        vehicle_build.write(record_store.fetch("vin", vins, feeds=vehicle_build.owner_feeds(),
                                                fields=VEHICLE_FIELDS))
+
+
+def relink_dealers(customer_ids: list[int]) -> None:
+    """Recompute the dealer relations of customers whose records moved."""
+    dealer_links.write(record_store.fetch("customer_id", customer_ids,
+                                          feeds=list(dealer_relations()), fields=()),
+                       customer_ids)
+
+
+def _user_id(actor: Actor) -> int | None:
+    return getattr(actor.user, "id", None) if actor.authenticated else None
 
 
 def _pending(change_id: int) -> HeldChange:
@@ -54,31 +67,37 @@ def _pending(change_id: int) -> HeldChange:
 
 
 @transaction.atomic
-def approve_held_change(change_id: int, actor: object = None) -> Customer:
-    """Apply a held value: release it on the customer's records and recompute the golden row."""
+def approve_held_change(change_id: int, actor: Actor) -> Customer:
+    """Apply a held value: release it on the customer's records and recompute the golden row.
+
+    Takes the load lock: a load must not rewrite the same golden row at the same time.
+    """
+    actor.require("steward")
+    bulk.lock_for_load()
     change = _pending(change_id)
     for rec in SourceRecord.objects.filter(customer_id=change.customer_id, current=True):
         if change.field in rec.held_fields and rec.data.get(change.field) == change.proposed_value:
             rec.held_fields = [f for f in rec.held_fields if f != change.field]
             rec.save(update_fields=["held_fields"])
-    change.status, change.decided_by_id = HeldChange.Status.APPROVED, getattr(actor, "id", None)
+    change.status, change.decided_by_id = HeldChange.Status.APPROVED, _user_id(actor)
     change.decided_at = timezone.now()
     change.save()
     rebuild([change.customer_id])
-    audit.record("approve_held_change", "customer", change.customer_id, actor=actor,
+    audit.record("approve_held_change", "customer", change.customer_id, actor=actor.user,
                  customer_id=change.customer_id, field=change.field,
                  old=change.current_value, new=change.proposed_value)
     return Customer.objects.get(id=change.customer_id)
 
 
 @transaction.atomic
-def reject_held_change(change_id: int, actor: object = None) -> HeldChange:
+def reject_held_change(change_id: int, actor: Actor) -> HeldChange:
     """Keep the trusted value; the held value stays recorded but never wins."""
+    actor.require("steward")
     change = _pending(change_id)
-    change.status, change.decided_by_id = HeldChange.Status.REJECTED, getattr(actor, "id", None)
+    change.status, change.decided_by_id = HeldChange.Status.REJECTED, _user_id(actor)
     change.decided_at = timezone.now()
     change.save()
-    audit.record("reject_held_change", "customer", change.customer_id, actor=actor,
+    audit.record("reject_held_change", "customer", change.customer_id, actor=actor.user,
                  customer_id=change.customer_id, field=change.field,
                  rejected=change.proposed_value)
     return change
@@ -86,19 +105,9 @@ def reject_held_change(change_id: int, actor: object = None) -> HeldChange:
 
 def move_records(record_ids: list[int], customer_id: int) -> list[str]:
     """Assign records to a customer everywhere they are referenced; return their VINs."""
-    marks = ", ".join(["%s"] * len(record_ids))
-    with bulk.connection.cursor() as cur:
-        cur.execute(
-            f"UPDATE sources_sourcerecord SET customer_id = %s WHERE id IN ({marks})",
-            [customer_id, *record_ids],
-        )
-        for table in ("sources_identitykey", "interactions_interaction"):
-            cur.execute(
-                f"UPDATE {table} SET customer_id = %s WHERE record_id IN ({marks})",
-                [customer_id, *record_ids],
-            )
-    vins = SourceRecord.objects.filter(id__in=record_ids, vin__isnull=False)
-    return sorted({vin for vin in vins.values_list("vin", flat=True) if vin is not None})
+    vins = record_store.move(record_ids, customer_id)
+    timeline.move_records(record_ids, customer_id)
+    return vins
 
 
 def view_customer(customer_id: int, actor: Actor, channel: str = "web") -> dict[str, Any]:

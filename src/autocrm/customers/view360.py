@@ -14,41 +14,20 @@ from django.db import connection
 
 from autocrm.core.errors import NotFound
 from autocrm.customers.models import PROFILE_FIELDS
-from autocrm.sources.config import sources
+from autocrm.dealers.sections import name_of
+from autocrm.interactions.selectors import TIMELINE_SQL
+from autocrm.sources.config import entity_feeds, sources
+from autocrm.sources.record_store import RECORDS_SQL
+from autocrm.vehicles.selectors import OWNERS_SQL, REPAIRS_SQL, VEHICLES_SQL
 
 CUSTOMER_SQL = (
     "SELECT id, unified_id, key_type, kind, phones, lineage, "
     + ", ".join(PROFILE_FIELDS) + " FROM customers_customer WHERE id = %s"
 )
-RECORDS_SQL = (
-    "SELECT r.id, r.load_id, r.source, r.dealer_code, r.row_no, r.event_date, r.data, "
-    "r.held_fields, l.file_name, l.started_at FROM sources_sourcerecord r "
-    "JOIN sources_load l ON l.id = r.load_id WHERE {} ORDER BY r.id"
-)
-VEHICLES_SQL = (
-    "SELECT o.vehicle_id, o.start, o.\"end\", v.vin, v.plate, v.model, v.config, "
-    "v.purchase_date, v.registration_date, v.first_service_date, v.insurance_start, "
-    "v.insurance_end, v.dealer_code, v.lineage FROM vehicles_ownership o "
-    "JOIN vehicles_vehicle v ON v.id = o.vehicle_id WHERE o.customer_id = %s ORDER BY o.start"
-)
-OWNED = "SELECT vehicle_id FROM vehicles_ownership WHERE customer_id = %s"
-REPAIRS_SQL = (
-    "SELECT vehicle_id, order_no, date, dealer_code, repair_type, mileage, items, parts, "
-    f"amount, technician, advisor FROM vehicles_repairorder WHERE vehicle_id IN ({OWNED}) "
-    "ORDER BY date DESC, id"
-)
-OWNERS_SQL = (
-    'SELECT vehicle_id, customer_id, start, "end" FROM vehicles_ownership '
-    f"WHERE vehicle_id IN ({OWNED}) ORDER BY start, id"
-)
-TIMELINE_SQL = (
-    "SELECT occurred_at, kind, source, title, summary, dealer_code, vin, record_id, detail "
-    "FROM interactions_interaction WHERE customer_id = %s ORDER BY occurred_at DESC, id"
-)
 DEALERS_SQL = (
-    "SELECT cd.dealer_code, d.name, cd.relation, cd.first_at, cd.last_at "
-    "FROM customers_customerdealer cd LEFT JOIN dealers_dealer d ON d.code = cd.dealer_code "
-    "WHERE cd.customer_id = %s ORDER BY cd.dealer_code, cd.relation"
+    f"SELECT cd.dealer_code, {name_of('cd.dealer_code')} AS name, cd.relation, cd.first_at, "
+    "cd.last_at FROM customers_customerdealer cd WHERE cd.customer_id = %s "
+    "ORDER BY cd.dealer_code, cd.relation"
 )
 HELD_SQL = (
     "SELECT id, field, current_value, proposed_value, reason, status "
@@ -190,9 +169,10 @@ def _timeline(rows: list[dict[str, Any]], vehicles: list[dict[str, Any]]) -> lis
          "vin": i["vin"], "record": i["record_id"], "detail": _json(i["detail"])}
         for i in rows
     ]
+    source = next(iter(entity_feeds("repair")), ("", ""))[0]  # the source of repair orders
     for v in vehicles:
         items += [
-            {"at": r["date"], "kind": "repair", "source": "DMS",
+            {"at": r["date"], "kind": "repair", "source": source,
              "title": f"{r['type']} {r['items']}".strip(), "summary": r["parts"],
              "dealer_code": r["dealer_code"], "vin": v["vin"], "record": None,
              "detail": {"order_no": r["order_no"], "amount": r["amount"]}}

@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from autocrm.accounts.actor import actor_of
 from autocrm.accounts.admin_site import RightAdmin, masked
 from autocrm.accounts.rights import PII_FIELDS
 from autocrm.core.errors import AppError
@@ -28,7 +29,7 @@ class MergeProposalAdmin(RightAdmin):
     def _decide(self, request: HttpRequest, qs: QuerySet[MergeProposal], approve: bool) -> None:
         for p in qs:
             try:
-                services.decide_proposal(p.id, approve, request.user)
+                services.decide_proposal(p.id, approve, actor_of(request))
             except AppError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
 
@@ -79,7 +80,7 @@ class SourceRecordAdmin(RightAdmin):
             return
         try:
             new = services.unmerge(owner, list(queryset.values_list("id", flat=True)),
-                                   request.user)
+                                   actor_of(request))
         except AppError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return

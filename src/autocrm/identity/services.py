@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from autocrm.accounts.actor import Actor
 from autocrm.core import audit, bulk
 from autocrm.core.errors import AppError, NotFound
+from autocrm.customers import golden
 from autocrm.customers import services as customer_services
 from autocrm.customers.models import Customer, HeldChange
 from autocrm.identity.models import MergeProposal
+from autocrm.interactions import services as timeline
 from autocrm.sources.models import SourceRecord
 
 
@@ -24,8 +27,14 @@ def _proposal(proposal_id: int) -> MergeProposal:
 
 
 @transaction.atomic
-def merge_customers(keep_id: int, drop_id: int, actor: object = None) -> Customer:
-    """Move every record of `drop_id` to `keep_id` and recompute both."""
+def merge_customers(keep_id: int, drop_id: int, actor: Actor) -> Customer:
+    """Move every record of `drop_id` to `keep_id` and recompute both.
+
+    Takes the load lock: a load running at the same time numbers new customers and rewrites
+    golden rows, and must not do so beside a merge.
+    """
+    actor.require("steward")
+    bulk.lock_for_load()
     if keep_id == drop_id:
         raise AppError("不能与自身合并 (cannot merge a customer with itself)", code="same_customer")
     ids = list(SourceRecord.objects.filter(customer_id=drop_id).values_list("id", flat=True))
@@ -33,30 +42,33 @@ def merge_customers(keep_id: int, drop_id: int, actor: object = None) -> Custome
         raise NotFound("客户不存在 (customer not found)")
     vins = customer_services.move_records(ids, keep_id) if ids else []
     HeldChange.objects.filter(customer_id=drop_id).update(customer_id=keep_id)
+    timeline.move_customer(drop_id, keep_id)
     customer_services.refresh_vehicles(vins)
     customer_services.rebuild([keep_id, drop_id])
-    _relink_dealers([keep_id])
-    audit.record("merge", "customer", keep_id, actor=actor, customer_id=keep_id,
+    customer_services.relink_dealers([keep_id])
+    audit.record("merge", "customer", keep_id, actor=actor.user, customer_id=keep_id,
                  merged=drop_id, records=len(ids))
     return Customer.objects.get(id=keep_id)
 
 
 @transaction.atomic
-def decide_proposal(proposal_id: int, approve: bool, actor: object = None) -> MergeProposal:
+def decide_proposal(proposal_id: int, approve: bool, actor: Actor) -> MergeProposal:
     """Merge the two customers of a proposal, or reject it."""
+    actor.require("steward")
     p = _proposal(proposal_id)
     if approve:
         merge_customers(p.customer_a, p.customer_b, actor)
     p.status = MergeProposal.Status.MERGED if approve else MergeProposal.Status.REJECTED
-    p.decided_by_id, p.decided_at = getattr(actor, "id", None), timezone.now()
+    p.decided_by_id, p.decided_at = getattr(actor.user, "id", None), timezone.now()
     p.save()
-    audit.record("decide_merge", "merge_proposal", p.id, actor=actor, approved=approve)
+    audit.record("decide_merge", "merge_proposal", p.id, actor=actor.user, approved=approve)
     return p
 
 
 @transaction.atomic
-def unmerge(customer_id: int, record_ids: list[int], actor: object = None) -> Customer:
+def unmerge(customer_id: int, record_ids: list[int], actor: Actor) -> Customer:
     """Split the given records off into a new customer; recompute both golden records."""
+    actor.require("steward")
     own = set(SourceRecord.objects.filter(customer_id=customer_id, current=True)
               .values_list("id", flat=True))
     if not record_ids or not set(record_ids) <= own:
@@ -65,25 +77,16 @@ def unmerge(customer_id: int, record_ids: list[int], actor: object = None) -> Cu
     if set(record_ids) == own:
         raise AppError("不能拆分全部记录 (cannot split off every record)", code="bad_records")
     bulk.lock_for_load()
-    new_id = bulk.next_id("customers_customer")
+    new_id = golden.next_id()
     vins = customer_services.move_records(record_ids, new_id)
     customer_services.refresh_vehicles(vins)
     customer_services.rebuild([customer_id, new_id])
-    _relink_dealers([customer_id, new_id])
+    customer_services.relink_dealers([customer_id, new_id])
     MergeProposal.objects.create(
         customer_a=customer_id, customer_b=new_id, rule="unmerge", score=0.0,
         status=MergeProposal.Status.SPLIT, decided_at=timezone.now(),
-        decided_by=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[misc]
+        decided_by=actor.user if actor.authenticated else None,
     )
-    audit.record("unmerge", "customer", customer_id, actor=actor, customer_id=customer_id,
+    audit.record("unmerge", "customer", customer_id, actor=actor.user, customer_id=customer_id,
                  new_customer=new_id, records=record_ids)
     return Customer.objects.get(id=new_id)
-
-
-def _relink_dealers(customer_ids: list[int]) -> None:
-    from autocrm.pipeline import publish, store
-
-    publish.write_dealer_links(
-        store.fetch("customer_id", customer_ids, feeds=publish.DEALER_FEEDS,
-                    fields=()), customer_ids
-    )

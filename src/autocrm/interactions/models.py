@@ -1,12 +1,17 @@
 """The one activity timeline: every contact from every source."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from autocrm.core.fields import WrittenJSONField
 
 
 class Interaction(models.Model):
     """One contact: a call, complaint, rescue, survey, sign-up, post, contract, invoice."""
+
+    class Origin(models.TextChoices):
+        RECORD = "record", _("loaded record")
+        SERVICE = "service", _("entered in autocrm")
 
     customer_id = models.BigIntegerField(null=True)
     vin = models.CharField(max_length=17, null=True, blank=True)
@@ -17,7 +22,9 @@ class Interaction(models.Model):
     title = models.CharField("标题", max_length=255, blank=True)
     summary = models.TextField("内容", blank=True)
     detail = WrittenJSONField(default=dict, blank=True)
-    record_id = models.BigIntegerField(unique=True)
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.RECORD)
+    # The source record an entry was loaded from; none for what a service entered.
+    record_id = models.BigIntegerField(unique=True, null=True)
 
     class Meta:
         ordering = ["-occurred_at"]

@@ -5,23 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
-from django.db import connection
 
 from autocrm.identity.evaluate import Scores, pairwise_scores
+from autocrm.sources import record_store
+from autocrm.sources.config import feeds_where
 
 
 def assignments() -> pl.DataFrame:
     """Return source, feed, key, customer_id of every current identity record."""
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT source, feed, record_key, customer_id FROM sources_sourcerecord "
-            "WHERE current AND customer_id IS NOT NULL AND feed <> 'vehicle'"
-        )
-        rows = cur.fetchall()
-    return pl.DataFrame(
-        rows, schema={"source": pl.Utf8, "feed": pl.Utf8, "key": pl.Utf8,
-                      "customer_id": pl.Int64}, orient="row",
-    )
+    return record_store.assignments(exclude=feeds_where(lambda f: f.entity == "vehicle"))
 
 
 def match_quality(truth_dir: Path) -> Scores:

@@ -1,10 +1,11 @@
-"""Stage 1–2: read a file with its source's mapping, then clean it (quality rules)."""
+"""The read and clean stages: a file (or rows) with its source's mapping, then the quality rules."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from autocrm.core.errors import InputError
 from autocrm.quality.clean import clean
 from autocrm.sources.config import Feed, Source, sources
 from autocrm.sources.mapping import HeaderDiff, check_required, choose_feed, diff_header, to_frame
-from autocrm.sources.reader import read_table
+from autocrm.sources.reader import RawTable, objects_to_table, read_table
 
 DEALER_DIR = re.compile(r"^D\d{3,}$")
 ISSUE_SCHEMA = {
@@ -41,7 +42,6 @@ class Extracted:
     issues: pl.DataFrame
     dealer_code: str = ""
     duplicates: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def file_digest(path: Path) -> str:
@@ -96,10 +96,28 @@ def read_mapped(source: Source, path: Path) -> Extracted:
     known = {h for s in sources().values() for f in s.feeds.values() for h in f.header_names()}
     table = read_table(path, known)
     feed = choose_feed(source, table.header, path)
+    return _mapped(source, feed, table, path, file_digest(path), _dealer_from_path(path))
+
+
+def from_rows(source: Source, feed: Feed, rows: Sequence[dict[str, object]], name: str,
+              sha256: str) -> Extracted:
+    """Map rows a service sends, keyed by the feed's headers or by its field names, as a file
+    named `name` of that feed would be."""
+    header_of = {f: h for h, f in feed.columns.items()}
+    objs = [(n, {header_of.get(k, k): v for k, v in row.items()})
+            for n, row in enumerate(rows, start=1)]
+    table = objects_to_table(objs, "json")
+    dealers = {str(r["dealer_code"]) for r in rows if r.get("dealer_code")}
+    return _mapped(source, feed, table, Path(name), sha256,
+                   dealers.pop() if len(dealers) == 1 else "")
+
+
+def _mapped(source: Source, feed: Feed, table: RawTable, path: Path, sha256: str,
+            dealer: str) -> Extracted:
+    """Map a table read for `feed`; raise InputError when a required column is missing."""
     diff = diff_header(feed, table.header)
     check_required(feed, diff, path)
     raw = to_frame(feed, table)
-    dealer = _dealer_from_path(path)
     if "dealer_code" in raw.columns and dealer:
         raw = raw.with_columns(pl.col("dealer_code").fill_null(dealer))
     elif source.per_dealer and dealer:
@@ -109,7 +127,7 @@ def read_mapped(source: Source, path: Path) -> Extracted:
     issues = pl.concat([_structural_issues(table.problems), dup_issues], how="vertical_relaxed")
     rows_read = table.frame.height + len(table.problems)
     return Extracted(
-        path, source, feed, file_digest(path), table.encoding, diff, rows_read,
+        path, source, feed, sha256, table.encoding, diff, rows_read,
         raw.join(unique.select("_row"), on="_row", how="semi"), issues, dealer,
         duplicates=dup_issues.height,
     )

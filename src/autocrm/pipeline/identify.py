@@ -1,4 +1,4 @@
-"""Stage 3: assign every new record to a customer, incrementally against the store."""
+"""The match stage: assign every new record to a customer, incrementally against the store."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from pathlib import Path
 
 import polars as pl
 
-from autocrm.core import bulk
 from autocrm.identity import trained
 from autocrm.identity.config import MatchConfig, load_config
 from autocrm.identity.engine import match
-from autocrm.pipeline import store
-from autocrm.pipeline.records import IDENTITY_FIELDS, identity_frame
+from autocrm.pipeline.records import IDENTITY_FIELDS, PERSON_FIELDS, identity_frame
+from autocrm.sources import key_store, record_store
+from autocrm.sources.config import identity_feeds
 
 CONFIG = Path(__file__).resolve().parents[1] / "identity" / "config" / "customers.toml"
 KEY_KINDS = {"id_number": "id", "phone": "phone", "vin": "vin"}
@@ -60,18 +60,14 @@ def existing_candidates(
     """
     schema = {"record_id": pl.Int64, "customer_id": pl.Int64}
     hits = pl.DataFrame(schema=schema)
-    if bulk.exists("SELECT 1 FROM sources_identitykey"):
-        hits = bulk.select_join_frame(
-            "SELECT DISTINCT i.record_id, i.customer_id FROM {} k JOIN sources_identitykey i "
-            "ON i.kind = k.kind AND i.value = k.value",
-            identity_keys(idf).select("kind", "value"), schema,
-        )
+    if key_store.any_stored():
+        hits = key_store.holders(identity_keys(idf))
     # One read serves matching and merging: a customer's records come once, not twice.
-    stored = store.fetch("customer_id", hits["customer_id"].unique().sort().to_list(),
-                         feeds=store.identity_feeds(), fields=store.PERSON_FIELDS)
+    stored = record_store.fetch("customer_id", hits["customer_id"].unique().sort().to_list(),
+                                feeds=identity_feeds(), fields=PERSON_FIELDS)
     parts = [stored.join(hits, on="record_id", how="semi")] if stored.height else []
     hit_ids = set(hits["record_id"].to_list())
-    replaced = store.fetch("id", sorted(previous - hit_ids), fields=IDENTITY_FIELDS,
+    replaced = record_store.fetch("id", sorted(previous - hit_ids), fields=IDENTITY_FIELDS,
                            current=False)
     if replaced.height:
         parts.append(replaced.filter(pl.col("customer_id").is_not_null()))

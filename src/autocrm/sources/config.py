@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+
+import polars as pl
 
 from autocrm.core.errors import InputError
 
@@ -25,6 +28,12 @@ class Feed:
     renamed: dict[str, str]
     required: tuple[str, ...]
     key: tuple[str, ...]
+    # What the batch derives from this feed's records, declared per feed (never by its name):
+    dealer_relation: str = ""  # the relation of a customer to the row's dealer ("bought")
+    owns_vehicle: bool = False  # a row names its car's owner (vehicles and ownership)
+    owner_feed: str = ""  # the feed of this source whose key (dealer, customer_no) names the owner
+    registers_nickname: bool = False  # a row's nickname is its customer's key
+    linked_by_nickname: bool = False  # a row without identity finds its customer by nickname
 
     def header_names(self) -> set[str]:
         """Return every header this feed recognises, current or renamed."""
@@ -61,17 +70,73 @@ def _parse(path: Path) -> Source:
             renamed=dict(spec.get("renamed", {})),
             required=tuple(spec.get("required", [])),
             key=tuple(spec.get("key", [])),
+            dealer_relation=spec.get("dealer_relation", ""),
+            owns_vehicle=bool(spec.get("owns_vehicle", False)),
+            owner_feed=spec.get("owner_feed", ""),
+            registers_nickname=bool(spec.get("registers_nickname", False)),
+            linked_by_nickname=bool(spec.get("linked_by_nickname", False)),
         )
         for kind, spec in raw["feeds"].items()
     }
     return Source(code, raw["name"], raw["name_en"], bool(raw.get("per_dealer")), feeds)
 
 
+def read_all(directory: Path) -> dict[str, Source]:
+    """Read every source file of a directory; refuse two files of one source code."""
+    found: dict[str, Source] = {}
+    origin: dict[str, str] = {}
+    for path in sorted(directory.glob("*.toml")):
+        source = _parse(path)
+        if source.code in found:
+            raise InputError(
+                f"{path.name}: 来源系统 {source.code} 已在 {origin[source.code]} 中定义 "
+                f"(source {source.code} is defined twice)", code="duplicate_source")
+        found[source.code], origin[source.code] = source, path.name
+    return found
+
+
 @cache
 def sources() -> dict[str, Source]:
     """Return every configured source system by code."""
-    found = (_parse(p) for p in sorted(CONFIG_DIR.glob("*.toml")))
-    return {s.code: s for s in found}
+    return read_all(CONFIG_DIR)
+
+
+FeedId = tuple[str, str]  # (source code, feed kind): a feed's name is unique only in its source
+
+
+def feeds_where(test: Callable[[Feed], bool]) -> tuple[FeedId, ...]:
+    """Return (source, feed) of every configured feed that passes `test`, sorted."""
+    return tuple(sorted((s.code, kind) for s in sources().values()
+                        for kind, feed in s.feeds.items() if test(feed)))
+
+
+def identity_feeds() -> tuple[FeedId, ...]:
+    """Return the feeds whose records name a person: the only ones with profile fields."""
+    return feeds_where(lambda f: f.identity)
+
+
+def entity_feeds(entity: str) -> tuple[FeedId, ...]:
+    """Return the feeds whose records are of `entity` (e.g. "repair": DMS's repair orders)."""
+    return feeds_where(lambda f: f.entity == entity)
+
+
+def dealer_relations() -> dict[FeedId, str]:
+    """Return the relation to its dealer that each dealer-relation feed's row gives."""
+    return {(s.code, kind): f.dealer_relation for s in sources().values()
+            for kind, f in s.feeds.items() if f.dealer_relation}
+
+
+def is_feed(ids: Iterable[FeedId]) -> pl.Expr:
+    """Return whether a row of a frame with `source` and `feed` columns is of one of `ids`."""
+    names = [f"{s}/{f}" for s, f in ids]
+    return pl.concat_str(["source", "feed"], separator="/").is_in(names)
+
+
+def feed_sql(ids: Iterable[FeedId], prefix: str = "") -> str:
+    """Return SQL true for a row of one of `ids` (names come from configuration, not input)."""
+    terms = [f"({prefix}source = '{s}' AND {prefix}feed = '{f}')" for s, f in ids
+             if s.isidentifier() and f.isidentifier()]
+    return "(" + " OR ".join(terms) + ")" if terms else "(1 = 0)"
 
 
 def get_source(code: str) -> Source:

@@ -88,7 +88,6 @@ class InterfaceNotice(models.Model):
     added = models.JSONField("新增列", default=list)
     missing = models.JSONField("缺少列", default=list)
     renamed = models.JSONField("改名列", default=dict)
-    blocking = models.BooleanField("阻止加载", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 

@@ -18,7 +18,7 @@ from autocrm.sources.table import (
     find_header,
 )
 
-__all__ = ["RawTable", "read_table"]
+__all__ = ["RawTable", "objects_to_table", "read_table"]
 
 
 def read_table(path: Path, known_headers: set[str]) -> RawTable:
@@ -53,7 +53,7 @@ def _read_excel(path: Path, known: set[str]) -> RawTable:
     return table.table("xlsx")
 
 
-def _objects_to_table(objs: list[tuple[int, dict[str, object]]], encoding: str) -> RawTable:
+def objects_to_table(objs: list[tuple[int, dict[str, object]]], encoding: str) -> RawTable:
     header: list[str] = []
     for _, obj in objs:
         for k in obj:
@@ -78,7 +78,7 @@ def _read_json(path: Path) -> RawTable:
         ) from None
     if not isinstance(data, list) or not all(isinstance(o, dict) for o in data):
         raise InputError(f"{path.name}: JSON 文件应为对象数组 (array of objects)", code="bad_json")
-    return _objects_to_table(list(enumerate(data, start=1)), encoding)
+    return objects_to_table(list(enumerate(data, start=1)), encoding)
 
 
 def _read_jsonl(path: Path) -> RawTable:
@@ -97,6 +97,6 @@ def _read_jsonl(path: Path) -> RawTable:
             objs.append((n, obj))
         else:
             bad.append((n, "*", line[:200], "JSON_INVALID"))
-    table = _objects_to_table(objs, encoding)
+    table = objects_to_table(objs, encoding)
     table.problems.extend(bad)
     return table

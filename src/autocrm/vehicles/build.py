@@ -10,10 +10,18 @@ import polars as pl
 
 from autocrm.core import bulk
 from autocrm.core.frames import present
-from autocrm.customers.survivorship import golden_values, lineage_json, unpivot_present
-from autocrm.vehicles.models import VEHICLE_FIELDS
+from autocrm.quality.survivorship import golden_values, lineage_json, unpivot_present
+from autocrm.sources.config import feeds_where, is_feed
+from autocrm.vehicles.models import VEHICLE_FIELDS, Ownership, Vehicle
 
-OWNER_FEEDS = ("invoice", "contract", "vehicle")
+VEHICLES, OWNERSHIPS = Vehicle._meta.db_table, Ownership._meta.db_table
+
+
+def owner_feeds() -> tuple[tuple[str, str], ...]:
+    """Return the feeds whose rows name a car's owner (configured `owns_vehicle`)."""
+    return feeds_where(lambda f: f.owns_vehicle)
+
+
 # Vehicles are independent: a large batch builds them in parts of this many owner records (a
 # full load's vehicle candidates at once added 5.6 GiB at a million customers; a part of 1M
 # records 1.4 GiB: its candidates are one row per field).
@@ -28,7 +36,7 @@ DATE_FIELDS = {
 
 def _owner_rows(records: pl.DataFrame, used: list[str], where: pl.Expr) -> pl.DataFrame:
     """Return the `used` columns (those present) of owner-feed rows matching `where`."""
-    return present(records, used).filter(where & pl.col("feed").is_in(OWNER_FEEDS))
+    return present(records, used).filter(where & is_feed(owner_feeds()))
 
 
 def candidates(frame: pl.DataFrame) -> pl.DataFrame:
@@ -50,7 +58,7 @@ def candidates(frame: pl.DataFrame) -> pl.DataFrame:
 
 def ownerships(records: pl.DataFrame) -> pl.DataFrame:
     """Return vin, customer_id, start, end, record_id: owners in order of first evidence."""
-    used = ["vin", "customer_id", "feed", "record_id", "event_day", "purchase_date"]
+    used = ["vin", "customer_id", "source", "feed", "record_id", "event_day", "purchase_date"]
     frame = _owner_rows(records, used,
                         pl.col("vin").is_not_null() & pl.col("customer_id").is_not_null())
     if "purchase_date" not in frame.columns:
@@ -141,7 +149,7 @@ def owner_vins(*frames: pl.DataFrame) -> list[str]:
     """Return the sorted VINs that owner-feed rows of these frames name: the vehicles whose
     fields or owners they can change."""
     return sorted({v for frame in frames if frame.height
-                   for v in frame.filter(pl.col("feed").is_in(OWNER_FEEDS))["vin"]
+                   for v in frame.filter(is_feed(owner_feeds()))["vin"]
                    .drop_nulls().to_list()})
 
 
@@ -157,7 +165,7 @@ def write(records: pl.DataFrame, vins: list[str] | None = None,
     owner records it would otherwise read and write back unchanged).
     """
     vins = owner_vins(records) if vins is None else vins
-    known = dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})",
+    known = dict(bulk.select_in(f"SELECT vin, id FROM {VEHICLES} WHERE vin IN ({{}})",
                                 sorted(set(vins) | set(more_vins))))
     if not vins and not more_vins:
         return Written({}, set())
@@ -170,11 +178,11 @@ def write(records: pl.DataFrame, vins: list[str] | None = None,
     for low, high, wide in golden_parts(records, vins):
         new = pl.concat([wide.join(known_ids, on="vin", how="anti"),
                          _bare(_within(bare, low, high))]).sort("vin")
-        bulk.insert_frame("vehicles_vehicle", new)
+        bulk.insert_frame(VEHICLES, new)
         added += new["vin"].to_list()
-        bulk.update_frame("vehicles_vehicle", "id", wide.join(known_ids, on="vin").select(
+        bulk.update_frame(VEHICLES, "id", wide.join(known_ids, on="vin").select(
             "id", *wide.columns[1:]))
-    ids = known | dict(bulk.select_in("SELECT vin, id FROM vehicles_vehicle WHERE vin IN ({})",
+    ids = known | dict(bulk.select_in(f"SELECT vin, id FROM {VEHICLES} WHERE vin IN ({{}})",
                                       added))
     owned = {v: ids[v] for v in vins}
     return Written(ids, _write_ownerships(ownerships(records), owned))
@@ -196,17 +204,17 @@ def _write_ownerships(owners: pl.DataFrame, ids: dict[str, int]) -> set[int]:
     ).select(cols)
     old = bulk.select_frame(
         'SELECT id, vehicle_id, customer_id, CAST(start AS TEXT), CAST("end" AS TEXT), record_id '
-        "FROM vehicles_ownership WHERE vehicle_id IN ({})",
+        f"FROM {OWNERSHIPS} WHERE vehicle_id IN ({{}})",
         # a first load has none to compare: no lookup of a million vehicle ids
-        list(ids.values()) if bulk.exists("SELECT 1 FROM vehicles_ownership") else [],
+        list(ids.values()) if bulk.exists(f"SELECT 1 FROM {OWNERSHIPS}") else [],
         {"id": pl.Int64, "vehicle_id": pl.Int64, "customer_id": pl.Int64, "start": pl.Utf8,
          "end": pl.Utf8, "record_id": pl.Int64},
     ).with_columns(pl.col("start", "end").str.to_date())
     kept = old.join(new, on=cols, how="semi", nulls_equal=True)
     gone = old.join(kept, on="id", how="anti")
     added = new.join(kept, on=cols, how="anti", nulls_equal=True)
-    bulk.delete_in("vehicles_ownership", "id", gone["id"].to_list())
-    bulk.insert_frame("vehicles_ownership", added)
+    bulk.delete_in(OWNERSHIPS, "id", gone["id"].to_list())
+    bulk.insert_frame(OWNERSHIPS, added)
     periods = cols[:-1]
     was, now = gone.select(periods), added.select(periods)
     moved = pl.concat([was.join(now, on=periods, how="anti", nulls_equal=True),

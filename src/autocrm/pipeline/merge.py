@@ -1,64 +1,26 @@
-"""Stage 4: link records without identity to customers, then rebuild golden customers."""
+"""The merge stage: rebuild the golden customers a batch affects, holding doubtful changes."""
 
 from __future__ import annotations
 
 import polars as pl
 from django.utils import timezone
 
-from autocrm.core import bulk
 from autocrm.core.frames import assign, parts, present
 from autocrm.customers import golden
 from autocrm.customers.models import PROFILE_FIELDS
 from autocrm.identity import proposals
-from autocrm.pipeline import store
-
-
-def lookup(column: str, keys: pl.Series, values: pl.Series) -> pl.Expr:
-    """Map `column` through keys -> values (null where absent) without copying the frame."""
-    return pl.col(column).replace_strict(keys, values, default=None, return_dtype=values.dtype)
-
-
-def attach(records: pl.DataFrame, record_ids: pl.Series, customers: pl.Series) -> pl.DataFrame:
-    """Give each record of `record_ids` that has no customer yet the matching one of `customers`."""
-    return assign(records, pl.coalesce(
-        pl.col("customer_id"), lookup("record_id", record_ids, customers)
-    ).alias("customer_id"))
-
-
-def link_vehicle_records(records: pl.DataFrame) -> pl.DataFrame:
-    """Give each dealer vehicle record the customer of its dealer's customer number."""
-    if "customer_no" not in records.columns:
-        return records
-    ref = pl.concat_str([pl.col("dealer_code").fill_null(""), pl.col("customer_no")],
-                        separator="|")
-    vehicles = present(records, ["record_id", "entity", "dealer_code", "customer_no"]).filter(
-        pl.col("entity") == "vehicle"
-    ).with_columns(ref.alias("_ref"))
-    if vehicles.is_empty():
-        return records
-    local = present(records, ["source", "feed", "record_key", "customer_id"]).filter(
-        (pl.col("source") == "DMS") & (pl.col("feed") == "customer")
-    ).select(pl.col("record_key").alias("_ref"), pl.col("customer_id").alias("_owner"))
-    missing = sorted(set(vehicles["_ref"].to_list()) - set(local["_ref"].to_list()))
-    stored = bulk.select_in(
-        "SELECT record_key, customer_id FROM sources_sourcerecord WHERE current "
-        "AND source = 'DMS' AND feed = 'customer' AND record_key IN ({})",
-        missing,
-    )
-    known = pl.concat([
-        local,
-        pl.DataFrame(stored, schema={"_ref": pl.Utf8, "_owner": pl.Int64}, orient="row"),
-    ]).unique("_ref", keep="first")
-    linked = vehicles.join(known, on="_ref", how="inner").select("record_id", "_owner")
-    return attach(records, linked["record_id"], linked["_owner"])
+from autocrm.pipeline.link import lookup
+from autocrm.pipeline.records import PERSON_FIELDS
+from autocrm.sources import record_store
+from autocrm.sources.config import identity_feeds
 
 
 def _stored_records(existing: list[int], known: pl.DataFrame) -> pl.DataFrame:
     """Return the current identity records of `existing` customers: those of `known` (every
     such record of its customers), the rest read from the store."""
     have = set(known["customer_id"].to_list()) if known.height else set()
-    fetched = store.fetch("customer_id", [c for c in existing if c not in have],
-                          feeds=store.identity_feeds(), fields=store.PERSON_FIELDS)
+    fetched = record_store.fetch("customer_id", [c for c in existing if c not in have],
+                                 feeds=identity_feeds(), fields=PERSON_FIELDS)
     if not have:
         return fetched
     wanted = pl.DataFrame({"customer_id": existing}, schema={"customer_id": pl.Int64})
@@ -66,9 +28,8 @@ def _stored_records(existing: list[int], known: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([reused, fetched], how="diagonal_relaxed") if fetched.height else reused
 
 
-# Survivorship holds every candidate value of the customers it builds at once: a full load of
-# 11M records added 10-12 GiB, parts of 2M records 2.4 GiB. Customers are independent, so a
-# large batch builds them in parts.
+# Survivorship holds every candidate value of the customers it builds at once (a full load's
+# would not fit in memory). Customers are independent, so a large batch builds them in parts.
 PART_ROWS = 1_000_000
 
 
@@ -93,7 +54,7 @@ def rebuild_customers(
     before = golden.stored(existing)  # to hold doubtful changes, and to write only changes
     old = before.select(pl.col("id").alias("entity_id"), "name", "id_number", "birth_date",
                         "gender")
-    against_store = bulk.exists("SELECT 1 FROM customers_customer")  # else none can clash
+    against_store = golden.any_stored()  # else none can clash
     now = timezone.now()
     held, doubtful, clashes = [], [], []
     for mine in parts(profile.height, pl.col("customer_id"), PART_ROWS):

@@ -9,7 +9,9 @@ import polars as pl
 import pytest
 
 from autocrm.customers.models import Customer
-from autocrm.pipeline import batch, store
+from autocrm.pipeline import batch
+from autocrm.pipeline.records import PERSON_FIELDS
+from autocrm.sources import record_store as store
 from tests.factories import DMS_CUSTOMER_HEADER, dms_customer_row, ric, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -38,14 +40,14 @@ def test_fetch_of_named_fields_reads_only_those_as_text_and_dates(customer: int)
 
 def test_fetch_of_named_fields_agrees_with_the_whole_payload(customer: int) -> None:
     whole = store.fetch("customer_id", [customer])
-    named = store.fetch("customer_id", [customer], fields=store.PERSON_FIELDS)
+    named = store.fetch("customer_id", [customer], fields=PERSON_FIELDS)
     shared = [c for c in named.columns if c in whole.columns]
     assert len(shared) > 12
     assert named.select(shared).equals(whole.select(shared))
 
 
 def test_fetch_of_no_fields_reads_no_payload(customer: int) -> None:
-    frame = store.fetch("customer_id", [customer], feeds=["customer"], fields=())
+    frame = store.fetch("customer_id", [customer], feeds=[("DMS", "customer")], fields=())
     assert frame.columns == ["record_id", "customer_id", "load_id", "source", "feed",
                              "event_day", "vin", "dealer_code", "held_fields"]
     assert frame["feed"].to_list() == ["customer"]

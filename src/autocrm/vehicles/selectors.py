@@ -1,0 +1,22 @@
+"""Reads of vehicles: the 360° view's sections."""
+
+from __future__ import annotations
+
+# The 360° view's sections; each takes the customer id as its only parameter.
+OWNED = "SELECT vehicle_id FROM vehicles_ownership WHERE customer_id = %s"
+VEHICLES_SQL = (
+    "SELECT o.vehicle_id, o.start, o.\"end\", v.vin, v.plate, v.model, v.config, "
+    "v.purchase_date, v.registration_date, v.first_service_date, v.insurance_start, "
+    "v.insurance_end, v.dealer_code, v.lineage FROM vehicles_ownership o "
+    "JOIN vehicles_vehicle v ON v.id = o.vehicle_id WHERE o.customer_id = %s ORDER BY o.start"
+)
+REPAIRS_SQL = (
+    "SELECT vehicle_id, order_no, date, dealer_code, repair_type, mileage, items, parts, "
+    f"amount, technician, advisor FROM vehicles_repairorder WHERE vehicle_id IN ({OWNED}) "
+    "ORDER BY date DESC, id"
+)
+OWNERS_SQL = (
+    'SELECT vehicle_id, customer_id, start, "end" FROM vehicles_ownership '
+    f"WHERE vehicle_id IN ({OWNED}) ORDER BY start, id"
+)
+
