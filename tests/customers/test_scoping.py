@@ -72,7 +72,7 @@ def denied_without_change(call: Callable[[], Any], error: type[Exception]) -> No
 
 
 def record_ids(ids: dict[str, int], who: str) -> list[int]:
-    name = {v: k for k, v in ids.items()}
+    name: dict[int | None, str] = {v: k for k, v in ids.items()}
     return sorted(r.id for r in SourceRecord.objects.all()
                   if (name.get(r.customer_id), r.dealer_code) in RECORDS[who])
 

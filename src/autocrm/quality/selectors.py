@@ -36,7 +36,7 @@ def feedback_dealers(actor: Actor) -> list[dict[str, Any]]:
     """Return the dealers with loads the actor may see: code, name, loads, open and all issues."""
     scoped = dealer_rows(Load.objects.exclude(dealer_code=""), actor)
     per_load = dict(scoped.order_by().values_list("dealer_code").annotate(n=Count("id")))
-    issues = {
+    issues: dict[str, Any] = {
         row["dealer_code"]: row
         for row in dealer_rows(Issue.objects.exclude(dealer_code=""), actor).order_by()
         .values("dealer_code")
