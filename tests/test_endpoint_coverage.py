@@ -10,17 +10,17 @@ from autocrm.api import api
 
 # name -> the test module holding its anonymous / other dealer / lacking right / allowed cases
 PAGES = {
-    "home": "tests/core/test_views.py",
-    "audit-log": "tests/core/test_views.py",
-    "audit-export": "tests/core/test_views.py",
+    "home": "tests/analytics/test_views.py",
+    "audit-log": "tests/accounts/test_audit_views.py",
+    "audit-export": "tests/accounts/test_audit_views.py",
     "customer-search": "tests/customers/test_access.py",
     "customer-detail": "tests/customers/test_access.py",
     "customer-reveal": "tests/customers/test_access.py",
-    "ops-loads": "tests/sources/test_views.py",
-    "ops-load": "tests/sources/test_views.py",
-    "ops-notices": "tests/sources/test_views.py",
-    "ops-feedback": "tests/sources/test_views.py",
-    "ops-feedback-download": "tests/sources/test_views.py",
+    "ops-loads": "tests/quality/test_views.py",
+    "ops-load": "tests/quality/test_views.py",
+    "ops-notices": "tests/quality/test_views.py",
+    "ops-feedback": "tests/quality/test_views.py",
+    "ops-feedback-download": "tests/quality/test_views.py",
     # open to everyone by design
     "login": "tests/accounts/test_tokens.py",
     "logout": "tests/browser/test_pages.py",

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "autocrm.customers",
     "autocrm.vehicles",
     "autocrm.interactions",
+    "autocrm.analytics",
 ]
 
 MIDDLEWARE = [

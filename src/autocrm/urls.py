@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from autocrm.analytics.views import home
 from autocrm.api import api
 from autocrm.core.converters import IdConverter
-from autocrm.core.views import home
 
 register_converter(IdConverter, "id")
 
@@ -16,8 +16,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", include("autocrm.customers.urls")),
-    path("ops/", include("autocrm.sources.urls")),
-    path("audit/", include("autocrm.core.urls")),
+    path("ops/", include("autocrm.quality.urls")),
+    path("audit/", include("autocrm.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

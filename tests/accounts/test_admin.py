@@ -63,3 +63,16 @@ def test_audit_entries_cannot_be_changed_in_the_back_office() -> None:
     resp = client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"})
     assert resp.status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_role_admin_lists_every_right_declared_once() -> None:
+    from django.contrib import admin
+
+    from autocrm.accounts.models import Role
+    from autocrm.accounts.rights import FLAGS, PII_KINDS
+
+    role_admin = admin.site._registry[Role]
+    assert role_admin.list_display == ("code", "name", "department", *PII_KINDS, *FLAGS)
+    assert role_admin.list_editable == (*PII_KINDS, *FLAGS)
+    fields = {f.name: f.get_internal_type() for f in Role._meta.get_fields()}
+    assert {fields[f] for f in FLAGS} == {"BooleanField"}

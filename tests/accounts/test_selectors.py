@@ -48,7 +48,7 @@ def test_a_user_without_membership_has_no_rights() -> None:
 def test_an_unknown_or_revoked_token_reads_nothing() -> None:
     user = make_user("analyst")
     token, token_id = services.issue_token(user)
-    services.revoke_token(token_id, user)
+    services.revoke_token(token_id, actor_for(user))
 
     assert selectors.token_with_user(services._digest(token)) is None
     assert selectors.token_with_user("0" * 64) is None

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
 
 from autocrm.accounts.models import Membership
 from autocrm.accounts.rights import FLAGS, PII_FIELDS, PII_KINDS, Level
@@ -53,12 +52,6 @@ class Actor:
         """Raise Forbidden unless the role has the right."""
         if not self.can(right):
             raise Forbidden(f"您的角色无此权限 (your role lacks the right: {right})")
-
-    def dealer_rows(self, rows: QuerySet[Any], column: str = "dealer_code") -> QuerySet[Any]:
-        """Narrow rows that carry a dealer code to the actor's dealer, if dealer-side."""
-        if not self.dealer_side:
-            return rows
-        return rows.filter(**{column: self.dealer_code or ""}).exclude(**{column: ""})
 
 
 ANONYMOUS = Actor(user=None)

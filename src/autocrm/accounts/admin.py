@@ -1,4 +1,4 @@
-"""Back office for user administrators: users with their role and dealer, roles, tokens."""
+"""Back office: users, roles and tokens, the audit log (read-only) and the dealer network."""
 
 from __future__ import annotations
 
@@ -12,6 +12,12 @@ from django.http import HttpRequest
 
 from autocrm.accounts.admin_site import RightAdmin
 from autocrm.accounts.models import ApiToken, Department, Membership, Role
+from autocrm.accounts.rights import FLAGS, PII_KINDS
+from autocrm.core.models import AuditEntry
+from autocrm.dealers.models import Dealer
+
+# Every right of a role, in the order declared: adding one to `rights` adds its column here.
+RIGHTS = (*PII_KINDS, *FLAGS)
 
 
 class UserAdminRight(RightAdmin):
@@ -28,12 +34,9 @@ class DepartmentAdmin(UserAdminRight):
 
 @admin.register(Role)
 class RoleAdmin(UserAdminRight):
-    list_display = ("code", "name", "department", "contact", "identity", "profile", "finance",
-                    "repair", "complaints", "export", "steward", "dataops", "user_admin",
-                    "audit")
+    list_display = ("code", "name", "department", *RIGHTS)
     list_filter = ("department",)
-    list_editable = ("contact", "identity", "profile", "finance", "repair", "complaints",
-                     "export", "steward", "dataops", "user_admin", "audit")
+    list_editable = RIGHTS
 
 
 class MembershipInline(admin.StackedInline):
@@ -79,3 +82,24 @@ class ApiTokenAdmin(UserAdminRight):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(RightAdmin):
+    right = "audit"
+    list_display = ("at", "actor", "action", "object_type", "object_id", "customer_id")
+    list_filter = ("action", "object_type")
+    search_fields = ("=customer_id", "=object_id")
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Dealer)
+class DealerAdmin(RightAdmin):
+    right = "dataops"
+    list_display = ("code", "name", "province", "city")
+    search_fields = ("code", "name")

@@ -58,7 +58,7 @@ def token(request: HttpRequest, body: Credentials) -> dict[str, Any]:
 @router.post("/tokens/{token_id}/revoke", response={204: None})
 def revoke(request: HttpRequest, token_id: DbId) -> Status[None]:
     """Revoke a token: your own, or anyone's for a user administrator."""
-    services.revoke_token(token_id, request.user)
+    services.revoke_token(token_id, actor_of(request))
     return Status(204, None)
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from autocrm.accounts import selectors
-from autocrm.accounts.actor import actor_for
+from autocrm.accounts.actor import Actor
 from autocrm.accounts.models import ApiToken, Membership, Role
 from autocrm.core import audit
 from autocrm.core.errors import InputError, NotFound
@@ -29,7 +29,7 @@ def _digest(token: str) -> str:
 
 @transaction.atomic
 def set_user(username: str, password: str, role_code: str, dealer_code: str | None = None,
-             *, actor: Any = None) -> Any:
+             *, actor: Actor | None = None) -> Any:
     """Create or update a user with a password, a role and (for dealer roles) a dealer."""
     role = Role.objects.select_related("department").filter(code=role_code).first()
     if role is None:
@@ -43,8 +43,8 @@ def set_user(username: str, password: str, role_code: str, dealer_code: str | No
     user.set_password(password)
     user.save()
     Membership.objects.update_or_create(user=user, defaults={"role": role, "dealer": dealer})
-    audit.record("user_created" if created else "user_updated", "user", user.pk, actor=actor,
-                 role=role.code, dealer=dealer_code or "")
+    audit.record("user_created" if created else "user_updated", "user", user.pk,
+                 actor=actor.user if actor else None, role=role.code, dealer=dealer_code or "")
     return user
 
 
@@ -71,14 +71,14 @@ def user_for_token(token: str) -> Any:
 
 
 @transaction.atomic
-def revoke_token(token_id: int, actor: Any) -> None:
+def revoke_token(token_id: int, actor: Actor) -> None:
     """Revoke one of the actor's tokens (a user administrator may revoke anyone's)."""
     rows = ApiToken.objects.select_for_update().filter(pk=token_id, revoked_at__isnull=True)
-    if not actor_for(actor).can("user_admin"):
-        rows = rows.filter(user=actor)
+    if not actor.can("user_admin"):
+        rows = rows.filter(user=actor.user)
     row = rows.first()
     if row is None:
         raise NotFound(f"令牌 {token_id} 不存在 (token not found)")
     row.revoked_at = timezone.now()
     row.save(update_fields=["revoked_at"])
-    audit.record("token_revoked", "api_token", row.pk, actor=actor, owner=row.user_id)
+    audit.record("token_revoked", "api_token", row.pk, actor=actor.user, owner=row.user_id)

@@ -1,4 +1,4 @@
-"""Reads of customers, scoped by the acting user: the one place that decides who sees whom."""
+"""Reads of customers, scoped by the acting user through `customers.scoping`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import re
 from django.db.models import Q, QuerySet
 
 from autocrm.accounts.actor import Actor
-from autocrm.core.errors import NotFound
 from autocrm.core.lookups import prefix
-from autocrm.customers.models import Customer, CustomerDealer
+from autocrm.customers import scoping
+from autocrm.customers.models import Customer
 from autocrm.sources.models import IdentityKey
 from autocrm.vehicles.models import Ownership
 
@@ -21,29 +21,17 @@ ID_NUMBER = re.compile(r"^[0-9A-Z]{15,18}$")
 
 def visible(actor: Actor) -> QuerySet[Customer]:
     """Return the customers the actor may reach; a dealer's user only their dealer's."""
-    actor.require("profile")
-    rows = Customer.objects.all()
-    if actor.dealer_side:
-        related = CustomerDealer.objects.filter(dealer_code=actor.dealer_code or "")
-        rows = rows.filter(id__in=related.values("customer_id"))
-    return rows
+    return scoping.reachable_customers(actor)
 
 
 def get_customer(customer_id: int, actor: Actor) -> Customer:
     """Return one customer the actor may reach, or raise NotFound (never 403: no leak)."""
-    found = visible(actor).filter(id=customer_id).first()
-    if found is None:
-        raise NotFound(f"客户 {customer_id} 不存在 (customer not found)")
-    return found
+    return scoping.get_scoped(Customer.objects.all(), customer_id, actor, "customer",
+                              customer="id")
 
 
-def check_reachable(customer_id: int, actor: Actor) -> None:
-    """Raise unless the actor may reach the customer; HQ needs no query (a missing id is
-    NotFound where it is read), a dealer's user needs the dealer relation."""
-    if actor.dealer_side:
-        get_customer(customer_id, actor)
-    else:
-        actor.require("profile")
+# Kept here for the services that read one customer (`services.view_customer`, `reveal`).
+check_reachable = scoping.check_reachable
 
 
 def _exact(key: str) -> Q | None:

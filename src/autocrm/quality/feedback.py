@@ -8,6 +8,7 @@ import xlsxwriter
 from django.db.models import QuerySet
 from django.utils.timezone import localtime
 
+from autocrm.accounts.actor import Actor
 from autocrm.core import audit
 from autocrm.quality.models import Issue
 from autocrm.quality.rules import RULES
@@ -37,7 +38,7 @@ def dealer_scores(dealer: str) -> list[tuple]:
     ]
 
 
-def write_report(dealer: str, out: Path, actor: object = None) -> int:
+def write_report(dealer: str, out: Path, actor: Actor | None = None) -> int:
     """Write the dealer's XLSX error report; return the number of open issues."""
     issues = list(dealer_issues(dealer))
     book = xlsxwriter.Workbook(str(out))
@@ -61,7 +62,8 @@ def write_report(dealer: str, out: Path, actor: object = None) -> int:
     sheet.set_column(6, 7, 40)
     _score_sheet(book, bold, dealer_scores(dealer))
     book.close()
-    audit.record("export", "dealer_feedback", dealer, actor=actor, rows=len(issues))
+    audit.record("export", "dealer_feedback", dealer, actor=actor.user if actor else None,
+                 rows=len(issues))
     return open_count
 
 

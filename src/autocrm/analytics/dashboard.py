@@ -10,11 +10,11 @@ from django.utils.translation import gettext
 
 from autocrm.accounts.actor import Actor
 from autocrm.core import days
-from autocrm.customers import selectors as customer_selectors
+from autocrm.customers import scoping
 from autocrm.customers.models import HeldChange
 from autocrm.sources import selectors as source_selectors
 from autocrm.sources.models import InterfaceNotice, Load
-from autocrm.vehicles.models import Ownership, Vehicle
+from autocrm.vehicles.models import Vehicle
 
 CHART_DAYS = 14
 
@@ -44,9 +44,8 @@ def build(actor: Actor, today: dt.date | None = None) -> Dashboard:
     today = today or days.today()
     board = Dashboard()
     if actor.can("profile"):
-        customers = customer_selectors.visible(actor)
-        board.customers = customers.count()
-        board.vehicles = _vehicles(actor, customers.values("id"))
+        board.customers = scoping.reachable_customers(actor).count()
+        board.vehicles = _vehicles(actor)
     if actor.can("dataops"):
         counts = source_selectors.totals(actor, today)
         board.loads_today, board.rejected_today = counts["loads"], counts["rejected"]
@@ -60,12 +59,9 @@ def build(actor: Actor, today: dt.date | None = None) -> Dashboard:
     return board
 
 
-def _vehicles(actor: Actor, customer_ids: Any) -> int:
-    """Count all vehicles for HQ; for a dealer, those owned by a customer they may reach."""
-    if not actor.dealer_side:
-        return Vehicle.objects.count()
-    owned = Ownership.objects.filter(customer_id__in=customer_ids).values("vehicle_id")
-    return Vehicle.objects.filter(id__in=owned).count()
+def _vehicles(actor: Actor) -> int:
+    """Count the vehicles with an owner the actor may reach (for HQ: every vehicle)."""
+    return scoping.scope(Vehicle.objects.all(), actor, customer="ownerships__customer_id").count()
 
 
 def chart_option(rows: list[tuple[dt.date, int, int]]) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from autocrm.core import views
+from autocrm.accounts import views
 
 urlpatterns = [
-    path("", views.audit_log, name="audit-log"),
+    path("", views.audit_page, name="audit-log"),
     path("export.xlsx", views.audit_export, name="audit-export"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from autocrm.sources import views
+from autocrm.quality import views
 
 urlpatterns = [
     path("loads/", views.loads, name="ops-loads"),

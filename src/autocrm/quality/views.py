@@ -11,8 +11,9 @@ from django.shortcuts import render
 
 from autocrm.accounts.access import requires
 from autocrm.accounts.actor import actor_of
-from autocrm.quality import feedback as quality_feedback
-from autocrm.sources import selectors
+from autocrm.quality import feedback as dealer_feedback
+from autocrm.quality import selectors
+from autocrm.sources import selectors as source_selectors
 from autocrm.sources.config import sources
 from autocrm.sources.models import Load
 
@@ -28,9 +29,9 @@ def loads(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     source = source if source in known else ""
     status = status if status in Load.Status.values else ""
-    rows = selectors.loads(actor_of(request), source=source, status=status)
+    rows = source_selectors.loads(actor_of(request), source=source, status=status)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "sources/loads.html", {
+    return render(request, "quality/loads.html", {
         "page": page, "sources": sorted(known.items()), "source": source, "status": status,
     })
 
@@ -38,8 +39,8 @@ def loads(request: HttpRequest) -> HttpResponse:
 @requires("dataops", page=True)
 def load_detail(request: HttpRequest, load_id: int) -> HttpResponse:
     """Show one load with its issues counted per rule, and how to fix each."""
-    load = selectors.get_load(load_id, actor_of(request))
-    return render(request, "sources/load.html", {
+    load = source_selectors.get_load(load_id, actor_of(request))
+    return render(request, "quality/load.html", {
         "load": load, "rules": selectors.rule_counts(load),
         "notices": load.notices.order_by("id"),
         "source_name": getattr(sources().get(load.source), "name", ""),
@@ -49,16 +50,16 @@ def load_detail(request: HttpRequest, load_id: int) -> HttpResponse:
 @requires("dataops", page=True)
 def notices(request: HttpRequest) -> HttpResponse:
     """List the files whose columns differed from their source's mapping."""
-    rows = selectors.notices(actor_of(request))
+    rows = source_selectors.notices(actor_of(request))
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "sources/notices.html", {"page": page})
+    return render(request, "quality/notices.html", {"page": page})
 
 
 @requires("dataops", page=True)
 def feedback(request: HttpRequest) -> HttpResponse:
     """List the dealers with their open issue counts and a link to each error report."""
     actor = actor_of(request)
-    return render(request, "sources/feedback.html", {
+    return render(request, "quality/feedback.html", {
         "dealers": selectors.feedback_dealers(actor), "can_export": actor.can("export"),
     })
 
@@ -66,10 +67,11 @@ def feedback(request: HttpRequest) -> HttpResponse:
 @requires("dataops", "export", page=True)
 def feedback_download(request: HttpRequest, code: str) -> HttpResponse:
     """Send a dealer's XLSX error report (the report itself writes the audit entry)."""
-    code = selectors.get_dealer_code(code, actor_of(request))
+    actor = actor_of(request)
+    code = selectors.get_dealer_code(code, actor)
     with tempfile.TemporaryDirectory(prefix="autocrm-feedback-") as tmp:
         out = Path(tmp) / "report.xlsx"
-        quality_feedback.write_report(code, out, actor=request.user)
+        dealer_feedback.write_report(code, out, actor=actor)
         body = out.read_bytes()
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="feedback-{code}.xlsx"'
