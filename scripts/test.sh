@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e '.[dev]'
-.venv/bin/ruff check src tests bench
+.venv/bin/ruff check src tests bench scripts
+.venv/bin/lint-imports
 AUTOCRM_HOME=$(mktemp -d) .venv/bin/mypy src
 pgdir=$(mktemp -d /tmp/autocrm-pg.XXXXXX)
 chmod 755 "$pgdir"

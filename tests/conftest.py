@@ -35,6 +35,13 @@ def fresh_db(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 
 
+@pytest.fixture
+def two_dealers(tmp_path: Path) -> dict[str, int]:
+    """Load 张伟 (of D11001, also serviced at D11002) and 李娜 (of D11002); their ids."""
+    from tests.factories import load_two_dealers
+
+    return load_two_dealers(tmp_path)
+
 
 def django_connection() -> Any:
     """Return Django's default connection (imported late, after settings are configured)."""

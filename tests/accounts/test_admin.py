@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.test import Client
 
-from tests.factories import ZHANG_ID, load_two_dealers, make_user
+from tests.factories import ZHANG_ID, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +38,8 @@ def test_back_office_opens_by_right(role: str, dealer: str | None, url: str,
         assert resp["Location"].startswith("/admin/login/")
 
 
-def test_steward_sees_customers_masked_in_the_back_office(tmp_path: Path) -> None:
-    ids = load_two_dealers(tmp_path)
+def test_steward_sees_customers_masked_in_the_back_office(two_dealers: dict[str, int]) -> None:
+    ids = two_dealers
     client = client_for("data_steward")
     listing = client.get("/admin/customers/customer/").content.decode()
     assert "138****8000" in listing and "13800138000" not in listing

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.test import Client
 
 from autocrm.core.models import AuditEntry
-from tests.factories import load_two_dealers, make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +19,8 @@ def test_pages_carry_security_headers() -> None:
         "DENY", "nosniff", "same-origin")
 
 
-def test_a_form_post_without_csrf_token_is_refused(tmp_path: Path) -> None:
-    ids = load_two_dealers(tmp_path)
+def test_a_form_post_without_csrf_token_is_refused(two_dealers: dict[str, int]) -> None:
+    ids = two_dealers
     client = Client(enforce_csrf_checks=True)
     client.force_login(make_user("dealer_sales", "D11001"))
     resp = client.post(f"/customers/{ids['zhang']}/reveal/phone/", {"reason": "回访"})
@@ -30,8 +28,8 @@ def test_a_form_post_without_csrf_token_is_refused(tmp_path: Path) -> None:
     assert not AuditEntry.objects.filter(action="reveal").exists()
 
 
-def test_the_api_session_route_needs_csrf_too(tmp_path: Path) -> None:
-    ids = load_two_dealers(tmp_path)
+def test_the_api_session_route_needs_csrf_too(two_dealers: dict[str, int]) -> None:
+    ids = two_dealers
     client = Client(enforce_csrf_checks=True)
     client.force_login(make_user("dealer_sales", "D11001"))
     resp = client.post(f"/api/customers/{ids['zhang']}/reveal",

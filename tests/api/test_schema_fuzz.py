@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
 from schemathesis.checks import not_a_server_error
 
-from tests.factories import load_two_dealers, make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,8 +21,7 @@ def _token(live_server: Any, role: str, dealer: str | None) -> str:
 
 @pytest.fixture(params=[("crm_manager", None), ("dealer_sales", "D11001")],
                 ids=["hq", "dealer"])
-def api_schema(request: pytest.FixtureRequest, live_server: Any, tmp_path: Path) -> Any:
-    load_two_dealers(tmp_path)
+def api_schema(request: pytest.FixtureRequest, live_server: Any, two_dealers: Any) -> Any:
     token = _token(live_server, *request.param)
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/openapi.json")
     schema.config.update(base_url=live_server.url,

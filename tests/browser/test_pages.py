@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from autocrm.core.models import AuditEntry
-from tests.factories import PASSWORD, ZHANG_ID, load_two_dealers, make_user
+from tests.factories import PASSWORD, ZHANG_ID, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def ids(tmp_path: Path) -> dict[str, int]:
-    return load_two_dealers(tmp_path)
 
 
 def log_in(page: Page, base: str, username: str) -> None:
@@ -29,7 +23,7 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 
 def test_call_centre_agent_searches_as_they_type_and_sees_the_whole_customer(
-        live_server: Any, page: Page, ids: dict[str, int]) -> None:
+        live_server: Any, page: Page, two_dealers: dict[str, int]) -> None:
     make_user("cc_agent", username="agent1")
     log_in(page, live_server.url, "agent1")
     page.fill("input[name=q]", "zw")
@@ -48,7 +42,7 @@ def test_call_centre_agent_searches_as_they_type_and_sees_the_whole_customer(
 
 
 def test_dealer_salesperson_on_a_phone_reveals_a_mobile_with_a_reason(
-        live_server: Any, phone_page: Page, ids: dict[str, int]) -> None:
+        live_server: Any, phone_page: Page, two_dealers: dict[str, int]) -> None:
     page = phone_page
     make_user("dealer_sales", "D11001", username="sales1")
     log_in(page, live_server.url, "sales1")
@@ -67,10 +61,10 @@ def test_dealer_salesperson_on_a_phone_reveals_a_mobile_with_a_reason(
 
 
 def test_another_dealers_customer_by_url_is_not_found(
-        live_server: Any, page: Page, ids: dict[str, int]) -> None:
+        live_server: Any, page: Page, two_dealers: dict[str, int]) -> None:
     make_user("dealer_sales", "D11003", username="sales2")
     log_in(page, live_server.url, "sales2")
-    response = page.goto(f"{live_server.url}/customers/{ids['zhang']}/")
+    response = page.goto(f"{live_server.url}/customers/{two_dealers['zhang']}/")
     assert response is not None and response.status == 404
     expect(page.locator("body")).not_to_contain_text("张伟")
     page.fill("input[name=q]", "张伟")

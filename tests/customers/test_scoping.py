@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from autocrm.customers import scoping, selectors
 from autocrm.customers.models import Customer, CustomerDealer
 from autocrm.sources.models import Load, SourceRecord
 from autocrm.vehicles.models import Vehicle
-from tests.factories import load_two_dealers, make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +47,8 @@ LOADS = {"other dealer": [], "allowed": ["D11001", "D11001"], "second dealer": [
 
 
 @pytest.fixture
-def ids(tmp_path: Path) -> dict[str, int]:
-    return load_two_dealers(tmp_path)
+def ids(two_dealers: dict[str, int]) -> dict[str, int]:
+    return two_dealers
 
 
 def actor(who: str) -> Actor:

@@ -426,3 +426,38 @@ def test_rows_cleaned_in_slices_keep_their_file_row_and_issue(
     keys = sorted(SourceRecord.objects.values_list("dealer_code", "record_key", "row_no"))
     assert keys == [("D11001", "D11001|C002", 3), ("D11002", "D11002|C001", 2),
                     ("D11002", "D11002|C009", 3)]
+
+
+def test_rows_a_service_sends_become_source_records_like_a_file() -> None:
+    from autocrm.accounts.actor import SYSTEM
+    from autocrm.core.errors import InputError
+
+    row = {"dealer_code": "D11001", "customer_no": "W001", "name": "王明",
+           "phone": "13600136000", "event_date": "2026-11-01"}
+    report = batch.run_rows("DMS", "customer", [row], SYSTEM, today=TODAY)
+    assert [(f.status, f.rows_loaded) for f in report.files] == [("loaded", 1)]
+    record = SourceRecord.objects.get()
+    assert (record.source, record.feed, record.record_key, record.dealer_code) == (
+        "DMS", "customer", "D11001|W001", "D11001")
+    customer = Customer.objects.get()
+    assert (customer.id, customer.phone) == (record.customer_id, "13600136000")
+    load_row = Load.objects.get()
+    assert (load_row.file_name, load_row.dealer_code) == ("DMS-customer-rows", "D11001")
+    assert not InterfaceNotice.objects.exists()  # fields left out of a row are no change
+    again = batch.run_rows("DMS", "customer", [row], SYSTEM, today=TODAY)
+    assert [f.status for f in again.files] == ["skipped"]
+    headers = {"经销商代码": "D11001", "客户编号": "W001", "客户姓名": "王明",
+               "手机": "13600136001", "建档日期": "2026-11-02"}
+    batch.run_rows("DMS", "customer", [headers], SYSTEM, today=TODAY)
+    assert Customer.objects.get().phone == "13600136001"  # the newer record of the same key
+    with pytest.raises(InputError, match="没有数据类型 'lead'"):
+        batch.run_rows("DMS", "lead", [row], SYSTEM)
+    assert Load.objects.count() == 2
+
+
+def test_the_stages_run_in_their_named_order(world: dict[str, Path]) -> None:
+    report = load(("FIN", world["fin"]), ("DMS", world["cust"]))
+    assert list(report.stages) == [
+        "read", "clean", "prepare", "supersede", "match", "link", "merge", "publish",
+        "timeline", "repairs", "dealer_links", "finish", "indexes", "vacuum"]
+    assert [name for name, _ in batch.DERIVE] == ["timeline", "repairs", "dealer_links"]

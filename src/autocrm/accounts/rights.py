@@ -40,6 +40,3 @@ FLAGS = (
     "user_admin",  # users, roles, tokens
     "audit",  # read the audit log
 )
-
-# Timeline kinds that need a right beyond `profile`.
-TIMELINE_RIGHTS = {"contract": "finance", "complaint": "complaints", "repair": "repair"}

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 BATCH = 50_000
 # Up to this many values go inline as `IN (%s, ...)` (as fast as a join at that size); more are
-# loaded into a temporary table and joined in one pass: 3-6x faster on PostgreSQL at 20k-100k.
+# loaded into a temporary table and joined in one pass, much faster on PostgreSQL for many keys.
 INLINE_MAX = 10_000
 _key_tables = itertools.count(1)
 
@@ -176,11 +176,10 @@ def lock_for_load() -> None:
 
     A load looks up tens of thousands of keys in tables of millions of rows. At PostgreSQL's
     default random_page_cost (4, made for spinning disks) the planner scans whole tables
-    instead: at a million customers a daily delta's deletes and lookups took 5 s where index
-    scans take 0.1-0.6 s. 1.1 is the usual value for SSDs and a cached database. Merge joins
+    instead of a few index scans. 1.1 is the usual value for SSDs and a cached database. Merge joins
     are off for the same reason: where a column follows the table's order (VINs of records
     written in customer order), the planner chose to walk its whole index in step with the
-    sorted keys, 20-60 s where index lookups of the 60k keys take 1.7 s.
+    sorted keys, far slower than looking the keys up in the index.
     """
     if is_postgres():
         with connection.cursor() as cursor:
@@ -265,12 +264,11 @@ def insert_frame(
     """Insert a frame whose column names are the table's; COPY on PostgreSQL.
 
     With `select`, the rows inserted are those expressions of `frame`, computed a slice at a
-    time in the frame's order: a column derived for the insert alone (a record's JSON payload,
-    2 GiB at 11M records) exists only while the insert runs, not beside the batch from its start.
+    time in the frame's order: a column derived for the insert alone (a record's JSON payload)
+    exists only while the insert runs, not beside the batch from its start.
 
     With `cluster`, PostgreSQL gets the rows in that column's order, so rows read together
-    later (a customer's records) lie on neighbouring pages, not one page each: at a million
-    customers, reading 68k customers' 500k records took 5.4 s scattered. Each slice gathers
+    later (a customer's records) lie on neighbouring pages, not one page each. Each slice gathers
     its rows in that order from the columns `select` reads, then computes `select` on them:
     never a sorted copy of the whole frame, nor a derived column for all rows at once.
     (SQLite keeps a table in its integer key's order whatever the order of the inserts.)
@@ -317,7 +315,7 @@ def update_frame(table: str, key: str, frame: pl.DataFrame) -> int:
     if frame.is_empty():
         return 0
     data = _for_storage(frame)
-    if is_postgres():  # CSV from Polars: no Python object per value (3 s at 67k customers)
+    if is_postgres():  # CSV from Polars: no Python object per value
         return _update_from_copy(table, key, data.columns[1:],
                                  lambda name: insert_frame(name, data))
     return update_rows(table, key, data.columns[1:], data.iter_rows())
@@ -347,7 +345,7 @@ def _keys(cursor: Any, tables: Sequence[str]) -> list[tuple[str, str, str]]:
     every foreign key from or to `tables`, then their primary and unique keys.
 
     A key's index is kept up to date row by row like any other; dropping it and adding the key
-    again at the end (one sort, one check) made the COPYs of a 1.1M-row first load 30.2 -> 25.5 s.
+    again at the end (one sort, one check) makes a first load's COPYs faster.
     SQLite's keys live in the table itself, and its row-id key costs nothing to keep.
     """
     if not is_postgres():
@@ -402,8 +400,8 @@ def vacuum(tables: Sequence[str]) -> None:
 
     Rows a load has just written carry no hint bits and no visibility-map entry: the first
     reader of each page sets them and dirties it. Without this, the first 360° views after a
-    million-customer load each wrote back pages (1.7-2.2 ms of SQL instead of 1.3 ms), and
-    autovacuum went over the 14 GB at a time nobody chose. VACUUM does it once, in about 25 s.
+    large load each write back pages, and autovacuum goes over the tables at a time nobody
+    chose. VACUUM does it once. (Figures: docs/benchmarks.md.)
     """
     if not is_postgres() or connection.in_atomic_block:
         return

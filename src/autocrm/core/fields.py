@@ -11,9 +11,8 @@ class WrittenJSONField(models.JSONField):
     """A JSON value written in bulk and read whole: PostgreSQL `json`, not `jsonb`.
 
     `jsonb` converts each document to its binary form on the way in, which is worth it only
-    for values queried inside the database. A golden customer's lineage is 74% of its row;
-    COPY of 300,000 customers took 4.2 s into `jsonb` and 2.8 s into `json` (2.3 s as bare
-    text). Nothing queries these values by key. SQLite keeps its JSON text column.
+    for values queried inside the database. A golden customer's lineage is most of its row,
+    and nothing queries these values by key. SQLite keeps its JSON text column.
     """
 
     def db_type(self, connection: Any) -> str | None:

@@ -181,7 +181,7 @@ def write(
 
     With `before` (their rows as `stored` read them) only the rows that differ are updated:
     most customers a daily load reaches keep every value and its lineage, and rewriting
-    their rows cost 2.5 s at 40k customers. A new customer whose ID number another stored
+    their rows would be most of the stage's time. A new customer whose ID number another stored
     customer already carries keeps an internal unified id, and the pair is returned so a
     steward can merge them. Without `against_store` (the store held no customer before the
     load) nothing is looked up.

@@ -1,4 +1,6 @@
-"""Names shown for customer fields, dealer relations and timeline kinds (translated)."""
+"""Names shown for customer fields, dealer relations and survivorship rules (translated).
+
+Timeline kinds are named in `interactions.kinds`."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -11,12 +13,6 @@ FIELDS = {
 }
 RELATIONS = {"bought": _("bought here"), "dms": _("in the dealer's records"),
              "club": _("club member here"), "serviced": _("serviced here")}
-KINDS = {
-    "call": _("Call"), "complaint": _("Complaint"), "roadside": _("Roadside assistance"),
-    "member": _("Club"), "customer": _("Dealer record"), "contract": _("Finance contract"),
-    "invoice": _("Invoice"), "survey": _("Survey"), "registration": _("Registration"),
-    "event_signup": _("Event sign-up"), "post": _("Forum post"), "repair": _("Repair"),
-}
 RULES = {"priority": _("source priority"), "recency": _("most recent"),
          "sole": _("all sources agree"), "derived": _("derived from the ID number")}
 GENDERS = {"M": _("male"), "F": _("female")}

@@ -8,6 +8,7 @@ from autocrm.accounts.actor import Actor
 from autocrm.accounts.masking import shown
 from autocrm.customers import labels
 from autocrm.customers.models import Customer
+from autocrm.interactions import kinds
 from autocrm.sources.config import sources
 
 
@@ -31,7 +32,7 @@ def present_360(view: dict[str, Any]) -> dict[str, Any]:
         if entry["value"] not in (None, "") or entry.get("masked")
     ]
     for item in view["timeline"]:
-        item["label"] = labels.KINDS.get(item["kind"], item["kind"])
+        item["label"] = kinds.label(item["kind"])
         item["source_name"] = names.get(item["source"], item["source"])
     for d in view["dealers"]:
         d["relation_label"] = labels.RELATIONS.get(d["relation"], d["relation"])

@@ -6,13 +6,17 @@ from typing import Any
 
 from autocrm.accounts.actor import Actor
 from autocrm.accounts.masking import shown
-from autocrm.accounts.rights import TIMELINE_RIGHTS, Level
+from autocrm.accounts.reach import reached_code
+from autocrm.accounts.rights import Level
+from autocrm.interactions import kinds
 
 OTHER_DEALER = "其他经销商"
 
 
 def _own(actor: Actor, dealer_code: str | None) -> bool:
-    return not actor.dealer_side or not dealer_code or dealer_code == actor.dealer_code
+    """Return whether something of a reachable customer is the actor's dealer's to see: what
+    happened at no dealer, or at the one the actor reaches (every one for HQ)."""
+    return not dealer_code or reached_code(actor) in (None, dealer_code)
 
 
 def _profile(view: dict[str, Any], actor: Actor) -> None:
@@ -43,9 +47,10 @@ def _vehicles(view: dict[str, Any], actor: Actor) -> None:
 
 
 def _timeline_item(actor: Actor, item: dict[str, Any]) -> bool:
-    right = TIMELINE_RIGHTS.get(item["kind"])
-    return (right is None or actor.can(right)) and (
-        item["kind"] == "repair" or _own(actor, item["dealer_code"]))
+    kind = kinds.KINDS.get(item["kind"])
+    right = kind.right if kind else None
+    scoped = kind.dealer_scoped if kind else True
+    return (right is None or actor.can(right)) and (not scoped or _own(actor, item["dealer_code"]))
 
 
 def redact(view: dict[str, Any], actor: Actor) -> dict[str, Any]:
@@ -56,8 +61,8 @@ def redact(view: dict[str, Any], actor: Actor) -> dict[str, Any]:
     _profile(view, actor)
     _vehicles(view, actor)
     view["timeline"] = [i for i in view["timeline"] if _timeline_item(actor, i)]
-    for i in view["timeline"]:
-        if i["kind"] == "repair" and not _own(actor, i["dealer_code"]):
+    for i in view["timeline"]:  # what is shown beyond the dealer is named only "another dealer"
+        if not _own(actor, i["dealer_code"]):
             i["dealer_code"] = OTHER_DEALER
     view["dealers"] = [d for d in view["dealers"] if _own(actor, d["code"])]
     if not actor.can("steward"):

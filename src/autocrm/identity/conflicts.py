@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 
 if TYPE_CHECKING:
-    from autocrm.identity.linking import Members
+    from autocrm.identity.members import Members
 
 MERGE_SCHEMA = {"ex_a": pl.Int64, "ex_b": pl.Int64, "strength": pl.Float64}
 

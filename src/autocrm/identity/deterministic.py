@@ -8,7 +8,8 @@ import numpy as np
 import polars as pl
 
 from autocrm.identity.config import KeySpec, MatchConfig
-from autocrm.identity.linking import LinkState, Members, link_groups, members_of
+from autocrm.identity.linking import LinkState, link_groups, members_of
+from autocrm.identity.members import Members
 
 EVIDENCE_SCHEMA = {"left": pl.Int64, "right": pl.Int64, "rule": pl.Utf8, "score": pl.Float64,
                    "detail": pl.Utf8}

@@ -27,6 +27,7 @@ import polars as pl
 
 from autocrm.identity import conflicts
 from autocrm.identity.components import connected_roots
+from autocrm.identity.members import Members
 
 EDGE_SCHEMA = {"group": pl.Int64, "left": pl.Int64, "right": pl.Int64, "strength": pl.Float64}
 NONE = np.iinfo(np.int64).max  # "no value" when taking minimums
@@ -43,21 +44,6 @@ class LinkState:
     @property
     def size(self) -> int:
         return int(self.node.shape[0])
-
-
-@dataclass
-class Members:
-    """One row per (group, node), sorted by group then node; groups have two nodes or more."""
-
-    group: np.ndarray
-    node: np.ndarray
-    rid: np.ndarray  # a record of the node that is in the group (the smallest)
-    new: np.ndarray  # the group holds a new record of this node
-    strength: np.ndarray
-
-    def take(self, mask: np.ndarray) -> Members:
-        return Members(self.group[mask], self.node[mask], self.rid[mask], self.new[mask],
-                       self.strength[mask])
 
 
 @dataclass

@@ -109,13 +109,20 @@ def from_rows(source: Source, feed: Feed, rows: Sequence[dict[str, object]], nam
     table = objects_to_table(objs, "json")
     dealers = {str(r["dealer_code"]) for r in rows if r.get("dealer_code")}
     return _mapped(source, feed, table, Path(name), sha256,
-                   dealers.pop() if len(dealers) == 1 else "")
+                   dealers.pop() if len(dealers) == 1 else "", partial=True)
 
 
 def _mapped(source: Source, feed: Feed, table: RawTable, path: Path, sha256: str,
-            dealer: str) -> Extracted:
-    """Map a table read for `feed`; raise InputError when a required column is missing."""
+            dealer: str, *, partial: bool = False) -> Extracted:
+    """Map a table read for `feed`; raise InputError when a required column is missing.
+
+    `partial` rows (a service's) name only the fields they have: an optional one they leave
+    out is no interface change.
+    """
     diff = diff_header(feed, table.header)
+    if partial:
+        required = set(feed.required_headers())
+        diff = HeaderDiff(diff.added, [m for m in diff.missing if m in required], diff.renamed)
     check_required(feed, diff, path)
     raw = to_frame(feed, table)
     if "dealer_code" in raw.columns and dealer:
@@ -140,8 +147,7 @@ def clean_all(files: list[Extracted], today: date) -> None:
     """Clean the mapped rows of many files, one pass per feed, in place.
 
     The files of a feed are cleaned as one frame and keep their rows as slices of it, in file
-    order: a copy per file held a second copy of every feed at once (the extract stage of a
-    full load peaked at 9 GiB).
+    order: a copy per file held a second copy of every feed at once.
     """
     groups: dict[tuple[str, str], list[int]] = {}
     for i, ex in enumerate(files):

@@ -64,7 +64,7 @@ def unpivot_present(frame: pl.DataFrame, index: list[Any], fields: list[str]) ->
     """Unpivot `fields` to (field, value) text rows beside `index`, keeping present values only.
 
     One field at a time: most cells are empty, and unpivoting all before filtering would hold
-    rows x fields rows at once (about 1 GiB per million source rows).
+    rows x fields rows at once.
     """
     parts = []
     for name in fields:  # select before filtering: a filter of the whole frame copies it
@@ -80,7 +80,7 @@ def unpivot_present(frame: pl.DataFrame, index: list[Any], fields: list[str]) ->
 
 # A candidate's place in its group as one integer, smallest first: source rank, then the latest
 # observation (none last), then the newest record. Sorting on it and two more integer columns is
-# 3-4x faster than on the five columns, one of them text, it stands for (8M candidates).
+# several times faster than on the five columns, one of them text, it stands for.
 _RECORD_BITS = 38  # record ids below 2.7e11
 _RECENCY_BITS = 17
 _NO_DATE = (1 << _RECENCY_BITS) - 1

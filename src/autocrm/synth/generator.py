@@ -11,10 +11,10 @@ import polars as pl
 
 from .config import DefectRates, GenerationSummary
 from .emit import Output, World, emit, to_date
-from .feeds_contact import cc_outputs, web_outputs
+from .feeds_cc_web import cc_outputs, web_outputs
+from .feeds_club_svy import club_members, svy_surveys
 from .feeds_dms import dms_outputs, repair_orders
-from .feeds_more import club_members, svy_surveys
-from .feeds_sales import fin_contracts, inv_invoices
+from .feeds_fin_inv import fin_contracts, inv_invoices
 from .fleet import build_dealers, build_ownerships, build_service, build_vehicles
 from .geo import load_geo
 from .people import build_people

@@ -23,8 +23,7 @@ def owner_feeds() -> tuple[tuple[str, str], ...]:
 
 
 # Vehicles are independent: a large batch builds them in parts of this many owner records (a
-# full load's vehicle candidates at once added 5.6 GiB at a million customers; a part of 1M
-# records 1.4 GiB: its candidates are one row per field).
+# full load's vehicle candidates at once, one row per field, would not fit beside the batch).
 PART_ROWS = 400_000
 CANDIDATE_COLUMNS = ["vin", "feed", "record_id", "load_id", "source", "event_day",
                      *VEHICLE_FIELDS]
@@ -174,7 +173,7 @@ def write(records: pl.DataFrame, vins: list[str] | None = None,
                              schema={"vin": pl.Utf8, "id": pl.Int64})
     added: list[str] = []
     # Range by range, each written before the next is built: the golden rows of a full
-    # load's million cars held at once added 1.5 GiB to its peak.
+    # load's cars are never held at once.
     for low, high, wide in golden_parts(records, vins):
         new = pl.concat([wide.join(known_ids, on="vin", how="anti"),
                          _bare(_within(bare, low, high))]).sort("vin")

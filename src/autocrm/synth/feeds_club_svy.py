@@ -20,7 +20,7 @@ from .emit import (
     serial_ids,
     to_date,
 )
-from .feeds_contact import contact_identity, first_vehicle
+from .feeds_cc_web import contact_identity, first_vehicle
 from .pools import choose, lookup
 from .text import SURVEY_BAD, SURVEY_GOOD, SURVEY_MID
 
