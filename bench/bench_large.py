@@ -32,7 +32,8 @@ from bench.common import (  # noqa: E402
 )
 from bench.day import make_day  # noqa: E402
 
-STAGES = ["extract+clean", "prepare", "match", "merge", "publish", "indexes", "vacuum"]
+STAGES = ["read", "clean", "prepare", "supersede", "match", "link", "merge", "publish", "timeline",
+          "repairs", "dealer_links", "finish", "indexes", "vacuum"]
 DELTA_STAGES = STAGES[:-2]
 
 

@@ -31,6 +31,7 @@ class Feed:
     # What the batch derives from this feed's records, declared per feed (never by its name):
     dealer_relation: str = ""  # the relation of a customer to the row's dealer ("bought")
     owns_vehicle: bool = False  # a row names its car's owner (vehicles and ownership)
+    event_is_purchase: bool = False  # a row's event date is its car's purchase date
     owner_feed: str = ""  # the feed of this source whose key (dealer, customer_no) names the owner
     registers_nickname: bool = False  # a row's nickname is its customer's key
     linked_by_nickname: bool = False  # a row without identity finds its customer by nickname
@@ -72,6 +73,7 @@ def _parse(path: Path) -> Source:
             key=tuple(spec.get("key", [])),
             dealer_relation=spec.get("dealer_relation", ""),
             owns_vehicle=bool(spec.get("owns_vehicle", False)),
+            event_is_purchase=bool(spec.get("event_is_purchase", False)),
             owner_feed=spec.get("owner_feed", ""),
             registers_nickname=bool(spec.get("registers_nickname", False)),
             linked_by_nickname=bool(spec.get("linked_by_nickname", False)),

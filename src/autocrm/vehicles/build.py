@@ -39,12 +39,12 @@ def _owner_rows(records: pl.DataFrame, used: list[str], where: pl.Expr) -> pl.Da
 
 
 def candidates(frame: pl.DataFrame) -> pl.DataFrame:
-    """Return long vehicle candidates from owner rows of CANDIDATE_COLUMNS; an invoice's date
-    is the purchase date."""
+    """Return long vehicle candidates from owner rows of CANDIDATE_COLUMNS; the date of a row
+    of a feed configured `event_is_purchase` (an invoice) is the purchase date."""
     if "purchase_date" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.Date).alias("purchase_date"))
     frame = frame.with_columns(
-        pl.when(pl.col("feed") == "invoice")
+        pl.when(is_feed(feeds_where(lambda f: f.event_is_purchase)))
         .then(pl.col("event_day"))
         .otherwise(pl.col("purchase_date").cast(pl.Date, strict=False))
         .alias("purchase_date")
