@@ -1,15 +1,42 @@
-"""API assembly: one NinjaAPI, one router per domain, one error handler."""
+"""API assembly: one NinjaAPI, one router per domain, one error handler per kind of error."""
+
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from autocrm.accounts.api import router as accounts_router
-from autocrm.accounts.auth import API_AUTH
+from autocrm.accounts.auth import API_AUTH, UNAUTHORIZED, signed_in_only
 from autocrm.core.errors import AppError
 from autocrm.customers.api import router as customers_router
 
-api = NinjaAPI(title="autocrm", version="0.2.0", docs_url="/docs", auth=API_AUTH)
+# ninja's own errors, by status, under the codes the API's other answers use
+HTTP_CODES = {400: "bad_input", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+
+
+class NotJson(AppError):
+    code, status = "unsupported_media_type", 415
+
+
+class JsonOnly(Parser):
+    """Read a request body only when it says it is JSON.
+
+    A page elsewhere can send a `text/plain` body without asking the browser first (no CORS
+    preflight); a JSON content type it cannot send.
+    """
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        kind = request.content_type or ""
+        if kind != "application/json" and not (kind.startswith("application/")
+                                                and kind.endswith("+json")):
+            raise NotJson("请求体须为 JSON (the body must be application/json)")
+        return super().parse_body(request)
+
+
+api = NinjaAPI(title="autocrm", version="0.2.0", docs_url="/docs", auth=API_AUTH,
+               parser=JsonOnly(), docs_decorator=signed_in_only)
 api.add_router("/auth", accounts_router)
 api.add_router("/customers", customers_router)
 
@@ -22,12 +49,22 @@ def app_error(request: HttpRequest, exc: AppError) -> HttpResponse:
     )
 
 
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Render ninja's own errors (a body it cannot read) in the same shape."""
+    if isinstance(exc.__cause__, AppError):  # the parser refused the body
+        return app_error(request, exc.__cause__)
+    return api.create_response(
+        request, {"code": HTTP_CODES.get(exc.status_code, "error"), "message": exc.message},
+        status=exc.status_code,
+    )
+
+
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     """Answer a call without a valid token or session with 401 and a code."""
     return api.create_response(
-        request, {"code": "unauthorized", "message": "请先登录 (authentication required)"},
-        status=401,
+        request, {"code": "unauthorized", "message": UNAUTHORIZED}, status=401,
     )
 
 

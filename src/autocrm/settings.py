@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "autocrm.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -134,13 +135,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock a username from an address out for 15 minutes after 5 failed logins (page or API).
 # API tokens expire after this many days (and can be revoked at any time).
 AUTOCRM_TOKEN_DAYS = int(os.environ.get("AUTOCRM_TOKEN_DAYS", "90"))
 
-AXES_FAILURE_LIMIT = 5
+# Lock a username from an address out for 15 minutes after 5 failed logins (page or API), and
+# an address for every username after 20 (one guess each across many usernames): axes counts
+# both, `accounts.lockout.failure_limit` picks the limit. A token is refused while locked out.
+AUTOCRM_LOGIN_FAILURES_PER_USER = 5
+AUTOCRM_LOGIN_FAILURES_PER_ADDRESS = 20
+AXES_FAILURE_LIMIT = "autocrm.accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # this order: see lockout
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "autocrm.accounts.lockout.locked_out"
 AXES_VERBOSE = False

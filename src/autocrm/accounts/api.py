@@ -43,10 +43,11 @@ class BadCredentials(AppError):
 
 @router.post("/token", auth=None, response=TokenOut)
 def token(request: HttpRequest, body: Credentials) -> dict[str, Any]:
-    """Exchange a username and password for a bearer token.
+    """Exchange a username and password, as a JSON body, for a bearer token.
 
-    Five failures lock the username from that address: django-axes then answers 429 itself
-    (`accounts/lockout.py`).
+    Five failures lock the username from that address, twenty any username from it: django-axes
+    then answers 429 itself (`accounts/lockout.py`). Another kind of body is refused with 415
+    before any password is tried (`autocrm/api.py`).
     """
     user = authenticate(request, username=body.username, password=body.password)
     if user is None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import IO, Any
 
 import xlsxwriter
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from autocrm.core import days
+from autocrm.core.errors import InputError
 from autocrm.core.models import AuditEntry
 
 HEADER = ["时间 Time", "用户 User", "操作 Action", "对象类型 Object type", "对象 Object",
@@ -19,18 +22,30 @@ HEADER = ["时间 Time", "用户 User", "操作 Action", "对象类型 Object ty
 WIDTHS = [18, 16, 20, 18, 16, 12, 60]
 
 
+# The days a filter may name: past them a day's bounds overflow what a datetime can hold.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
 
+def _day(label: Any) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=False,
+        widget=DateInput(attrs={"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}),
+        validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)],
+    )
+
+
 class AuditFilterForm(forms.Form):
-    """The audit log's filters; a field that does not validate is ignored (and shown as such)."""
+    """The audit log's filters; a field that does not validate is ignored and shown as such."""
 
     user = forms.CharField(label=_("User"), required=False, max_length=150)
     customer = forms.IntegerField(label=_("Customer ID"), required=False, min_value=1)
     action = forms.ChoiceField(label=_("Action"), required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    until = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    since = _day(_("From"))
+    until = _day(_("To"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -43,6 +58,14 @@ class AuditFilterForm(forms.Form):
         """Return the valid, non-empty filters."""
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+    def valid_filters(self) -> dict[str, Any]:
+        """Return the non-empty filters, or raise InputError naming the first invalid field."""
+        filters = self.filters()
+        if self.errors:
+            name, errors = next(iter(self.errors.items()))
+            raise InputError(f"筛选条件 {name} 无效 (invalid filter {name}): {' '.join(map(str, errors))}")
+        return filters
 
 
 def entries(filters: dict[str, Any]) -> QuerySet[AuditEntry]:

@@ -80,13 +80,18 @@ class Membership(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for API clients; only its SHA-256 is stored."""
+    """A bearer token for API clients; only its SHA-256 is stored.
+
+    `auth_digest` is the SHA-256 of the user's session auth hash when the token was issued: that
+    hash changes with the password, so setting a password (anywhere) ends the user's tokens.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="api_tokens")
     name = models.CharField(_("name"), max_length=64, blank=True)
     prefix = models.CharField(_("prefix"), max_length=8)
     digest = models.CharField(max_length=64, unique=True)
+    auth_digest = models.CharField(max_length=64, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)

@@ -10,9 +10,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
-from autocrm.accounts import selectors
+from autocrm.accounts import lockout, selectors
 from autocrm.accounts.actor import Actor
 from autocrm.accounts.models import ApiToken, Membership, Role
 from autocrm.core import audit
@@ -25,6 +27,11 @@ TOUCH_EVERY = dt.timedelta(minutes=5)
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _auth_digest(user: Any) -> str:
+    """Digest the user's session auth hash, which changes whenever the password is set."""
+    return _digest(user.get_session_auth_hash())
 
 
 @transaction.atomic
@@ -54,16 +61,27 @@ def issue_token(user: Any, name: str = "") -> tuple[str, int]:
     token = secrets.token_urlsafe(TOKEN_BYTES)
     expires = timezone.now() + dt.timedelta(days=settings.AUTOCRM_TOKEN_DAYS)
     row = ApiToken.objects.create(user=user, name=name[:64], prefix=token[:8],
-                                  digest=_digest(token), expires_at=expires)
+                                  digest=_digest(token), auth_digest=_auth_digest(user),
+                                  expires_at=expires)
     audit.record("token_issued", "api_token", row.pk, actor=user, name=row.name)
     return token, row.pk
 
 
-def user_for_token(token: str) -> Any:
-    """Return the active user of a valid, unexpired, unrevoked token, or None."""
-    row = selectors.token_with_user(_digest(token))
+def user_for_token(token: str, request: HttpRequest | None = None) -> Any:
+    """Return the user of a usable token, or None.
+
+    Usable: unrevoked, unexpired, issued since the user's password was last set, its user active
+    and (given the request) not locked out by django-axes from the request's address.
+    """
+    address, since = ((lockout.address_of(request), lockout.window_start(request)) if request
+                      else (None, timezone.now()))
+    row, failures = selectors.token_for_use(_digest(token), address, since)
     now = timezone.now()
     if row is None or not row.user.is_active or (row.expires_at and row.expires_at <= now):
+        return None
+    if not constant_time_compare(row.auth_digest, _auth_digest(row.user)):
+        return None
+    if failures and request is not None and lockout.is_locked(request, row.user.get_username()):
         return None
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)

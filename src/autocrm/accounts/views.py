@@ -18,17 +18,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @requires("audit", page=True)
 def audit_page(request: HttpRequest) -> HttpResponse:
-    """List the audit entries matching the filters, newest first, 50 a page."""
+    """List the audit entries matching the filters, newest first, 50 a page.
+
+    An invalid filter is left out of the list, shown on its field, and the answer is 400.
+    """
     form = audit_log.AuditFilterForm(request.GET)
     rows = audit_log.entries(form.filters())
     page = Paginator(rows, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit.html", {"form": form, "page": page})
+    return render(request, "accounts/audit.html", {"form": form, "page": page},
+                  status=400 if form.errors else 200)
 
 
 @requires("audit", page=True)
 def audit_export(request: HttpRequest) -> FileResponse:
-    """Send the filtered audit entries as XLSX, and log the export itself."""
-    filters = audit_log.AuditFilterForm(request.GET).filters()
+    """Send the filtered audit entries as XLSX, and log the export itself (400 on a bad filter)."""
+    filters = audit_log.AuditFilterForm(request.GET).valid_filters()
     out = tempfile.TemporaryFile(suffix=".xlsx")  # FileResponse closes (and so deletes) it
     try:
         n = audit_log.write_xlsx(audit_log.entries(filters), out)

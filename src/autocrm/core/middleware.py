@@ -1,4 +1,5 @@
-"""Page middleware: domain errors rendered with their status; the language chosen Chinese-first."""
+"""Page middleware: domain errors rendered with their status; the language chosen Chinese-first;
+no personal page or API answer kept in a cache."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 from autocrm.core.errors import AppError
 
@@ -29,6 +31,24 @@ class AppErrorMiddleware:
         context = {"status": exc.status, "code": exc.code, "message": exc.message}
         page = "_error.html" if request.headers.get("HX-Request") else "error.html"
         return render(request, page, context, status=exc.status)
+
+
+class NoStoreMiddleware:
+    """Forbid caching every API answer and every page a signed-in user sees.
+
+    They carry personal data, which a shared or browser cache must not keep. Static files are
+    served before this (WhiteNoise) and keep their own caching.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
