@@ -15,7 +15,7 @@ import polib
 PO = Path(__file__).resolve().parent.parent / "src/autocrm/locale/zh_Hans/LC_MESSAGES/django.po"
 
 ZH = {
-    "loaded record": "导入记录", "entered in autocrm": "系统内录入",
+    "loaded record": "导入记录", "entered in autocrm": "系统内录入", "value": "原始值",
     "code": "代码", "name": "名称", "English name": "英文名称", "dealer side": "经销商侧",
     "department": "部门", "departments": "部门",
     "contact details (mobile, address)": "联系方式（手机、地址）",

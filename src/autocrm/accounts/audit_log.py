@@ -64,7 +64,8 @@ class AuditFilterForm(forms.Form):
         filters = self.filters()
         if self.errors:
             name, errors = next(iter(self.errors.items()))
-            raise InputError(f"筛选条件 {name} 无效 (invalid filter {name}): {' '.join(map(str, errors))}")
+            detail = " ".join(map(str, errors))
+            raise InputError(f"筛选条件 {name} 无效 (invalid filter {name}): {detail}")
         return filters
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +18,8 @@ app = typer.Typer(
 )
 customer_app = typer.Typer(help="查看客户 (customers)", no_args_is_help=True)
 app.add_typer(customer_app, name="customer")
-console = Console()
+# Not on a terminal (a log, a pipe) the report keeps its width, so file names stay whole.
+console = Console() if sys.stdout.isatty() else Console(width=200)
 
 
 @app.command()
@@ -42,10 +44,15 @@ def load(
     """Load files of one source system through the whole pipeline, all or nothing."""
     setup()
     from autocrm.cli.report import print_batch
+    from autocrm.core.errors import InputError
     from autocrm.pipeline import batch
 
-    with bar() as progress:
-        report = batch.run([(source, f) for f in files], progress=progress)
+    try:
+        with bar() as progress:
+            report = batch.run([(source, f) for f in files], progress=progress)
+    except InputError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(code=2) from None
     print_batch(console, report)
     if any(f.status == "failed" for f in report.files):
         raise typer.Exit(code=1)

@@ -197,6 +197,7 @@ def customer_360(customer_id: int, *, repairs: bool = True, held: bool = True) -
     return {
         "id": c["id"], "unified_id": c["unified_id"], "key_type": c["key_type"],
         "kind": c["kind"], "phones": _json(c["phones"]), "record_count": len(recs),
+        "record_dealers": {r["id"]: r["dealer_code"] for r in recs.values()},
         "profile": _profile(c, recs), "candidates": _candidates(recs),
         "vehicles": vehicles, "timeline": _timeline(rows["timeline"], vehicles),
         "dealers": [

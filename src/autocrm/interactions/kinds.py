@@ -22,15 +22,24 @@ class Kind:
     dealer_scoped: bool = True  # a dealer's user sees it only when it happened at that dealer
     title_field: str | None = None  # the field whose value follows the label in the title
     detail_fields: tuple[str, ...] = ()  # the fields kept as the entry's detail
+    # Whether a dealer's user sees an entry of this kind that names no dealer (the call
+    # centre's): a complaint names the dealer complained about in its text, so it does not.
+    hq_entries_to_dealers: bool = True
+    # (detail field, value, kind): an entry whose field has that value is governed as that
+    # kind (a call of type 投诉 is a complaint: the same right, the same dealer scope).
+    governed_as: tuple[tuple[str, str, str], ...] = ()
+    free_text: tuple[str, ...] = ()  # detail fields of free text, masked like contact data
 
 
 KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("call", _("Call"), title_field="call_type",
-         detail_fields=("call_id", "call_type", "agent")),
+         detail_fields=("call_id", "call_type", "agent"),
+         governed_as=(("call_type", "投诉", "complaint"),)),
     Kind("complaint", _("Complaint"), right="complaints", title_field="category",
-         detail_fields=("complaint_no", "category", "status", "closed_at")),
+         detail_fields=("complaint_no", "category", "status", "closed_at"),
+         hq_entries_to_dealers=False),
     Kind("roadside", _("Roadside assistance"), title_field="status",
-         detail_fields=("case_no", "location", "status")),
+         detail_fields=("case_no", "location", "status"), free_text=("location",)),
     Kind("member", _("Club"), title_field="tier",
          detail_fields=("club", "member_no", "tier", "points")),
     Kind("contract", _("Finance contract"), right="finance", title_field="insurer",
@@ -61,6 +70,15 @@ def get(code: str) -> Kind:
         return KINDS[code]
     except KeyError:
         raise KeyError(f"unknown timeline kind {code!r} (known: {', '.join(KINDS)})") from None
+
+
+def governing(code: str, detail: dict[str, object] | None) -> Kind | None:
+    """Return the kind whose rules govern an entry of kind `code` with this detail."""
+    kind = KINDS.get(code)
+    for field, value, other in kind.governed_as if kind else ():
+        if (detail or {}).get(field) == value:
+            return KINDS[other]
+    return kind
 
 
 def detail_fields() -> tuple[str, ...]:

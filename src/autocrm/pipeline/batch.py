@@ -35,7 +35,13 @@ from autocrm.identity.models import MatchEvidence
 from autocrm.interactions import services as timeline
 from autocrm.interactions.models import Interaction
 from autocrm.pipeline import finish, link, merge, publish
-from autocrm.pipeline.extract import Extracted, clean_all, from_rows, read_mapped
+from autocrm.pipeline.extract import (
+    Extracted,
+    clean_all,
+    dealer_from_path,
+    from_rows,
+    read_mapped,
+)
 from autocrm.pipeline.identify import Identified, identify
 from autocrm.pipeline.records import build_records
 from autocrm.quality.models import Issue
@@ -334,7 +340,12 @@ def run(
     files: list[tuple[str, Path]], *, today: dt.date | None = None,
     progress: Progress | None = None, actor: Actor = SYSTEM,
 ) -> BatchReport:
-    """Load files of any sources as one batch; a file that cannot load is reported, not fatal."""
+    """Load files of any sources as one batch; a file that cannot load is reported, not fatal.
+
+    An unknown source code is refused before anything is read or written.
+    """
+    for code in {code for code, _ in files}:
+        get_source(code)
     batch = Batch(BatchReport(batch=uuid.uuid4().hex[:12]), today or dt.date.today(), actor,
                   progress or _noop)
     start = time.perf_counter()
@@ -378,9 +389,10 @@ def _commit(batch: Batch, *, files: int) -> None:
         bulk.lock_for_load()
         for rep in report.files:
             if rep.status == "failed":
+                path = Path(rep.path)
                 rep.load_id = loads.failed(report.batch, source=rep.source, feed=rep.feed,
-                                           file_name=rep.path.rsplit("/", 1)[-1],
-                                           error=rep.error)
+                                           file_name=path.name, error=rep.error,
+                                           dealer_code=dealer_from_path(path))
         if batch.extracted:
             _publish(batch)
         audit.record("load", "batch", report.batch, actor=batch.actor.user,
@@ -394,14 +406,17 @@ def _commit(batch: Batch, *, files: int) -> None:
 
 def _publish(batch: Batch) -> None:
     """Run the stages; a batch that at least doubles the store builds the big tables'
-    indexes last and trains the matching model afresh."""
-    rows = sum(ex.frame.height for ex in batch.extracted)
-    batch.large = rows > record_store.next_id() - 1
+    indexes last and trains the matching model afresh. A batch whose files another load
+    stored meanwhile (all skipped in `prepare`) stops there."""
+    run_stages(batch, STAGES[:1])
+    if not batch.pairs:
+        return
+    batch.large = batch.records.height > record_store.next_id() - 1
     if not batch.large:
-        run_stages(batch, STAGES)
+        run_stages(batch, STAGES[1:])
         return
     with bulk.indexes_deferred(BULK_TABLES):
-        run_stages(batch, STAGES)
+        run_stages(batch, STAGES[1:])
         batch.progress("indexes", 0, 1)
         start = time.perf_counter()
     _timed(batch.report, "indexes", start)

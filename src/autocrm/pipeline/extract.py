@@ -53,7 +53,8 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _dealer_from_path(path: Path) -> str:
+def dealer_from_path(path: Path) -> str:
+    """Return the dealer code of a file in a dealer's folder (DMS/D11001/...), or ""."""
     return path.parent.name if DEALER_DIR.match(path.parent.name) else ""
 
 
@@ -96,7 +97,7 @@ def read_mapped(source: Source, path: Path) -> Extracted:
     known = {h for s in sources().values() for f in s.feeds.values() for h in f.header_names()}
     table = read_table(path, known)
     feed = choose_feed(source, table.header, path)
-    return _mapped(source, feed, table, path, file_digest(path), _dealer_from_path(path))
+    return _mapped(source, feed, table, path, file_digest(path), dealer_from_path(path))
 
 
 def from_rows(source: Source, feed: Feed, rows: Sequence[dict[str, object]], name: str,

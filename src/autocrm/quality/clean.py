@@ -130,11 +130,54 @@ def _issues(wide: pl.DataFrame, fields: list[str], required: Sequence[str]) -> p
     return issues.sort(ROW, maintain_order=True).collect()
 
 
+# The longest value a field keeps, in characters: a longer cell is a broken export (a whole
+# file pasted into one cell), not data. Free-text fields may be long; the rest are short.
+MAX_CHARS = 1_000
+MAX_CHARS_FREE_TEXT = 8_000
+FREE_TEXT = {"summary", "items", "parts", "address", "interests", "relatives"}
+SHOWN_CHARS = 200  # of an over-long value, in its issue
+
+
+def _guard_cells(frame: pl.DataFrame, fields: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Strip NUL characters (no database keeps them in text) and remove over-long values,
+    each with its issue; return the frame the rules then see, and those issues."""
+    parts, fixes = [], []
+    for field in fields:
+        if frame.schema[field] != pl.Utf8:
+            continue
+        col = pl.col(field)
+        limit = MAX_CHARS_FREE_TEXT if field in FREE_TEXT else MAX_CHARS
+        nul = col.str.contains("\x00", literal=True)
+        long = col.str.len_chars() > limit
+        hits = frame.filter(nul.fill_null(False) | long.fill_null(False))
+        if hits.is_empty():
+            continue
+        parts.append(hits.select(
+            ROW, pl.lit(field).alias("field"),
+            col.str.replace_all("\x00", "", literal=True).str.slice(0, SHOWN_CHARS)
+            .alias("value"),
+            pl.when(long).then(pl.lit("CELL_TOO_LONG")).otherwise(pl.lit("NUL_REMOVED"))
+            .alias("rule"),
+        ))
+        fixes.append(pl.when(long).then(None).otherwise(
+            col.str.replace_all("\x00", "", literal=True)).alias(field))
+    if not parts:
+        return frame, pl.DataFrame(schema=ISSUE_SCHEMA)
+    issues = pl.concat(parts).with_columns(
+        pl.col(ROW).cast(pl.Int64),
+        pl.col("rule").replace_strict(SEVERITY, return_dtype=pl.Utf8).alias("severity"),
+    )
+    return frame.with_columns(fixes), issues
+
+
 def clean(frame: pl.DataFrame, required: Sequence[str], today: date) -> CleanResult:
     """Apply every rule to a canonical frame; drop rows whose required fields end up empty."""
     fields = [c for c in frame.columns if c != ROW and c not in KIND_COLUMNS]
+    frame, guarded = _guard_cells(frame, fields)
     wide = _normalise(frame, fields, today)
     issues = _issues(wide, fields, required)
+    if guarded.height:
+        issues = pl.concat([guarded, issues]).sort(ROW, maintain_order=True)
     if any(f not in frame.columns for f in required):
         keep = pl.lit(False)
     else:

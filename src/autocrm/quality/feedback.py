@@ -8,7 +8,8 @@ import xlsxwriter
 from django.db.models import QuerySet
 from django.utils.timezone import localtime
 
-from autocrm.accounts.actor import Actor
+from autocrm.accounts.actor import SYSTEM, Actor
+from autocrm.accounts.masking import shown
 from autocrm.core import audit
 from autocrm.quality.models import Issue
 from autocrm.quality.rules import RULES
@@ -39,7 +40,12 @@ def dealer_scores(dealer: str) -> list[tuple]:
 
 
 def write_report(dealer: str, out: Path, actor: Actor | None = None) -> int:
-    """Write the dealer's XLSX error report; return the number of open issues."""
+    """Write the dealer's XLSX error report; return the number of open issues.
+
+    Each rejected value is masked as the actor's level masks its field (a mobile, an ID
+    number); without an actor (the operator's command line) values are shown whole.
+    """
+    who = actor or SYSTEM
     issues = list(dealer_issues(dealer))
     book = xlsxwriter.Workbook(str(out))
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
@@ -51,7 +57,8 @@ def write_report(dealer: str, out: Path, actor: Actor | None = None) -> int:
         status = "已更正" if it.resolved_by_id else "待更正"
         open_count += it.resolved_by_id is None
         sheet.write_row(i, 0, [
-            it.file_name, it.row_no, it.record_key, it.field, it.value, it.rule,
+            it.file_name, it.row_no, it.record_key, it.field, shown(who, it.field, it.value)[0],
+            it.rule,
             rule.message_zh if rule else it.rule, rule.fix_zh if rule else "",
             SEVERITY_ZH.get(it.severity, it.severity), status, it.load_id,
             localtime(it.load.started_at).strftime("%Y-%m-%d %H:%M"),

@@ -40,11 +40,32 @@ def fixed(issues: pl.DataFrame, keyed: pl.DataFrame,
     return list(gone.select("id", "load_id").iter_rows())
 
 
+SAME = ["source", "feed", "record_key", "field", "rule", "value"]
+
+
+def still_open(issues: pl.DataFrame, feeds: set[tuple[str, str]]) -> pl.DataFrame:
+    """Return the batch's issues that an earlier load's unresolved issue already reports (the
+    same row, field, rule and value): a bad row sent again re-confirms its issue."""
+    wanted = [f"{source}/{feed}" for source, feed in sorted(feeds)]
+    keyed = issues.filter(pl.col("record_key") != "").filter(
+        pl.concat_str(["source", "feed"], separator="/").is_in(wanted))
+    found = bulk.select_join_frame(
+        "SELECT DISTINCT i.source, i.feed, i.record_key, i.field, i.rule, i.value "
+        f"FROM {{}} k JOIN {TABLE} i ON i.source = k.source AND i.feed = k.feed "
+        "AND i.record_key = k.record_key AND i.field = k.field AND i.rule = k.rule "
+        "AND i.value = k.value WHERE i.resolved_by_id IS NULL AND i.load_id < k.load_id",
+        keyed.select("load_id", *SAME), dict.fromkeys(SAME, pl.Utf8),
+    )
+    return found
+
+
 def write(issues: pl.DataFrame, records: pl.DataFrame, first_load: int) -> None:
     """Insert a batch's issues (COLUMNS), and resolve the earlier ones its `records`
-    (load_id, source, feed, record_key) bring without the problem."""
+    (load_id, source, feed, record_key) bring without the problem. An issue an earlier
+    load's open issue already reports is not written again."""
     feeds = open_feeds(first_load)
     if feeds:  # one lookup and one UPDATE for the batch, not one per file
         resolved = fixed(issues, records, feeds)
         bulk.update_rows(TABLE, "id", ["resolved_by_id"], resolved)
+        issues = issues.join(still_open(issues, feeds), on=SAME, how="anti", nulls_equal=True)
     bulk.insert_frame(TABLE, issues.select(COLUMNS))

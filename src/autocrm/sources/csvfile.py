@@ -36,6 +36,9 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")  # a line as io.StringIO(
 _NOT_SPACE = r"[^\s\x1C-\x1F]"  # str.isspace() is regex \s plus the four information separators
 _LF, _CR, _COMMA, _QUOTE = ord("\n"), ord("\r"), ord(","), ord('"')
 _CHUNK = 1 << 22  # bytes per step of a byte scan
+# Python's csv refuses a field over 128 KiB by default, which stopped a whole command without
+# naming the file; cells are read whole here, and the cleaning rules judge their length.
+csv.field_size_limit(1 << 30)
 
 
 @dataclass

@@ -25,11 +25,14 @@ def start(batch: str, *, source: str, feed: str, file_name: str, sha256: str,
     ).id
 
 
-def failed(batch: str, *, source: str, feed: str, file_name: str, error: str) -> int:
-    """Keep the load of a file that could not load at all; return its id."""
+def failed(batch: str, *, source: str, feed: str, file_name: str, error: str,
+           dealer_code: str = "") -> int:
+    """Keep the load of a file that could not load at all (with its dealer, who must see
+    it); return its id."""
     now = timezone.now()
     return Load.objects.create(
         batch=batch, source=source, feed=feed, file_name=file_name, sha256="",
+        dealer_code=dealer_code,
         status=Load.Status.FAILED, error=error, started_at=now, finished_at=now,
     ).id
 

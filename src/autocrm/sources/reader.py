@@ -34,6 +34,8 @@ def read_table(path: Path, known_headers: set[str]) -> RawTable:
 
 
 def _read_excel(path: Path, known: set[str]) -> RawTable:
+    if path.stat().st_size == 0:
+        raise InputError(f"{path.name}: 文件为空 (empty file)", code="empty_file")
     try:
         reader = fastexcel.read_excel(path)
         sheet = reader.load_sheet(0, header_row=None, dtypes="string")
@@ -54,6 +56,7 @@ def _read_excel(path: Path, known: set[str]) -> RawTable:
 
 
 def objects_to_table(objs: list[tuple[int, dict[str, object]]], encoding: str) -> RawTable:
+    """Return a table of (row number, object) pairs: one column per key, in first-seen order."""
     header: list[str] = []
     for _, obj in objs:
         for k in obj:
