@@ -245,9 +245,10 @@ def merge_customers(batch: Batch) -> None:
 
 def publish_records(batch: Batch) -> None:
     """Write the source records, their identity keys and the vehicles they name."""
+    rebuilt, owners = publish.owner_records(batch.records, batch.old)
     publish.write_records(batch.records)
     publish.write_keys(batch.records)
-    written = publish.write_vehicles(batch.records, batch.old)
+    written = publish.write_vehicles(batch.records, rebuilt, owners)
     batch.vehicle_ids, batch.moved = written.ids, written.moved
 
 

@@ -36,9 +36,10 @@ def write_keys(records: pl.DataFrame) -> None:
     key_store.write(registration_keys(records))
 
 
-def write_vehicles(records: pl.DataFrame, old: pl.DataFrame) -> vehicle_build.Written:
-    """Rebuild the cars that the batch's owner rows (new or retired) name, from all their
-    owner records; give the cars it only refers to (repairs, calls) an id."""
+def owner_records(records: pl.DataFrame, old: pl.DataFrame) -> tuple[list[str], pl.DataFrame]:
+    """Return the VINs of the cars the batch's owner rows (new or retired) name, and every
+    owner record of those cars: the stored ones (read before the batch's own are written,
+    so none comes twice) with the batch's."""
     rebuilt = vehicle_build.owner_vins(records, old)
     stored = (
         record_store.fetch("vin", rebuilt, feeds=vehicle_build.owner_feeds(),
@@ -46,4 +47,11 @@ def write_vehicles(records: pl.DataFrame, old: pl.DataFrame) -> vehicle_build.Wr
         if record_store.any_with_vin() else pl.DataFrame()
     )
     owners = pl.concat([records, stored], how="diagonal_relaxed") if stored.height else records
+    return rebuilt, owners
+
+
+def write_vehicles(records: pl.DataFrame, rebuilt: list[str], owners: pl.DataFrame
+                   ) -> vehicle_build.Written:
+    """Rebuild the cars of `rebuilt` from all their `owners` records; give the cars the batch
+    only refers to (repairs, calls) an id."""
     return vehicle_build.write(owners, rebuilt, set(records["vin"].drop_nulls().to_list()))
