@@ -12,6 +12,7 @@ from typing import NamedTuple
 import polars as pl
 
 from autocrm.core import bulk
+from autocrm.sources import key_store
 from autocrm.sources.config import FeedId, feed_sql
 from autocrm.sources.models import Load, SourceRecord
 
@@ -164,8 +165,6 @@ def supersede(records: pl.DataFrame, unlinked: Sequence[FeedId]) -> Superseded:
     old = found.filter(pl.col("same") == 0).select(list(OLD_SCHEMA))
     ids = old["id"].to_list()
     if ids:
-        from autocrm.sources import key_store
-
         bulk.execute_in(f"UPDATE {TABLE} SET current = %s WHERE id IN ({{}})", ids, [False])
         key_store.retire(ids)
     return Superseded(records, old, unchanged)
@@ -191,8 +190,6 @@ def owners_by_key(feed: FeedId, keys: Sequence[str]) -> list[tuple[str, int]]:
 
 def move(record_ids: Sequence[int], customer_id: int) -> list[str]:
     """Give records to another customer, with their identity keys; return their cars' VINs."""
-    from autocrm.sources import key_store
-
     bulk.execute_in(f"UPDATE {TABLE} SET customer_id = %s WHERE id IN ({{}})", record_ids,
                     [customer_id])
     key_store.move(record_ids, customer_id)
