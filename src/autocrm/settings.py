@@ -87,28 +87,13 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict[str, object]:
-    """Return the default database: DATABASE_URL, or a SQLite file in WAL mode."""
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        config = dict(dj_database_url.parse(url, conn_max_age=60))
-        if "postgresql" not in str(config["ENGINE"]):
-            return config
-        # Bind parameters on the server so that a statement run 5 times on a connection is
-        # prepared once: the 360° view's queries then skip parsing and planning.
-        # AUTOCRM_PG_PREPARE=off turns that off (for a transaction-mode connection pooler).
-        prepare = os.environ.get("AUTOCRM_PG_PREPARE", "5")
-        options: dict[str, object] = {
-            "server_side_binding": True,
-            "prepare_threshold": None if prepare == "off" else int(prepare),
-        }
-        options.update(config.get("OPTIONS") or {})  # type: ignore[call-overload]
-        config["OPTIONS"] = options
-        return config
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+def _sqlite(name: str) -> dict[str, object]:
+    """Settings of every SQLite store, the default file or one named by DATABASE_URL: WAL (readers
+    never wait on the writer), IMMEDIATE transactions (a writer takes the lock at its start, so
+    two writers queue instead of failing) and a busy timeout."""
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(DATA_DIR / "autocrm.sqlite3"),
+        "NAME": name,
         "OPTIONS": {
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
@@ -117,11 +102,35 @@ def _database() -> dict[str, object]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         },
-        "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+        "TEST": {"NAME": str(Path(name).with_name("test.sqlite3"))},
         # Keep each worker's connection: opening one runs the PRAGMAs and starts a cold cache.
         "CONN_MAX_AGE": 600,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def _database() -> dict[str, object]:
+    """Return the default database: DATABASE_URL, or a SQLite file in WAL mode."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        return _sqlite(str(DATA_DIR / "autocrm.sqlite3"))
+    config = dict(dj_database_url.parse(url, conn_max_age=60))
+    if "sqlite" in str(config["ENGINE"]):
+        return _sqlite(str(Path(str(config["NAME"])).resolve()))
+    if "postgresql" not in str(config["ENGINE"]):
+        return config
+    # Bind parameters on the server so that a statement run 5 times on a connection is
+    # prepared once: the 360° view's queries then skip parsing and planning.
+    # AUTOCRM_PG_PREPARE=off turns that off (for a transaction-mode connection pooler).
+    prepare = os.environ.get("AUTOCRM_PG_PREPARE", "5")
+    options: dict[str, object] = {
+        "server_side_binding": True,
+        "prepare_threshold": None if prepare == "off" else int(prepare),
+    }
+    options.update(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+    config["OPTIONS"] = options
+    return config
 
 
 DATABASES = {"default": _database()}

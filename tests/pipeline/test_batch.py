@@ -19,6 +19,7 @@ from tests.factories import (
     DMS_REPAIR_HEADER,
     DMS_VEHICLE_HEADER,
     FIN_HEADER,
+    INV_HEADER,
     dms_customer_row,
     fin_row,
     ric,
@@ -296,6 +297,27 @@ def test_an_unlinked_car_sent_again_unchanged_finds_its_owner(tmp_path: Path) ->
     linked = SourceRecord.objects.get(feed="vehicle", current=True, vin=VIN1)
     assert linked.customer_id == Customer.objects.get(name="孙丽").id
     assert Ownership.objects.get().customer_id == linked.customer_id
+
+
+def test_an_ownerless_car_sent_again_unchanged_keeps_its_record_and_its_golden_values(
+    tmp_path: Path
+) -> None:
+    dms = tmp_path / "DMS" / "D11002"
+    car = ["D11002", "C077", VIN1, "京A12345", "a6l", "豪华型", "2024-03-01", "2024-03-05",
+           "2024-09-01"]
+    load(("INV", write_csv(tmp_path / "INV" / "inv.csv", INV_HEADER,
+                           [["I001", "2024-03-01", "张伟", ZHANG, "13800138000", VIN1,
+                             "A6L", "300000", "D11001"]])))
+    load(("DMS", write_csv(dms / "vehicles.csv", DMS_VEHICLE_HEADER, [car])))
+    stored = SourceRecord.objects.get(feed="vehicle")
+    before = Vehicle.objects.values_list("model", "dealer_code", "lineage").get()
+    again = dms / "vehicles_1102.csv"  # the same row in other bytes, its owner still unknown
+    again.write_bytes((dms / "vehicles.csv").read_bytes() + b"\n")
+    report = load(("DMS", again))
+    assert (report.files[0].rows_loaded, report.files[0].rows_unchanged) == (0, 1)
+    assert SourceRecord.objects.get(feed="vehicle", current=True).id == stored.id
+    assert SourceRecord.objects.filter(feed="vehicle").count() == 1
+    assert Vehicle.objects.values_list("model", "dealer_code", "lineage").get() == before
 
 
 def test_a_repair_of_an_unknown_car_gives_it_a_bare_row_and_rebuilds_no_other(

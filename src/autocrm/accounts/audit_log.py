@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.core import days
+from autocrm.core import audit, days
 from autocrm.core.errors import InputError
 from autocrm.core.models import AuditEntry
 
@@ -70,7 +70,8 @@ class AuditFilterForm(forms.Form):
 
 
 def entries(filters: dict[str, Any]) -> QuerySet[AuditEntry]:
-    """Return the audit entries matching the filters, newest first."""
+    """Return the audit entries matching the filters, newest first (spooled reads included)."""
+    audit.drain()
     rows = AuditEntry.objects.select_related("actor").order_by("-at", "-id")
     if filters.get("user"):
         rows = rows.filter(actor__username=filters["user"])

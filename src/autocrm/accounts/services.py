@@ -17,7 +17,7 @@ from django.utils.crypto import constant_time_compare
 from autocrm.accounts import lockout, selectors
 from autocrm.accounts.actor import Actor
 from autocrm.accounts.models import ApiToken, Membership, Role
-from autocrm.core import audit
+from autocrm.core import audit, locks
 from autocrm.core.errors import InputError, NotFound
 from autocrm.dealers.models import Dealer
 
@@ -84,7 +84,9 @@ def user_for_token(token: str, request: HttpRequest | None = None) -> Any:
     if failures and request is not None and lockout.is_locked(request, row.user.get_username()):
         return None
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        # best effort: a request never waits on a load for this
+        locks.without_waiting(
+            lambda: ApiToken.objects.filter(pk=row.pk).update(last_used_at=now))
     return row.user
 
 

@@ -39,8 +39,8 @@ def audit_export(request: HttpRequest) -> FileResponse:
     except BaseException:
         out.close()
         raise
-    audit.record("export", "audit_log", "*", actor=request.user, rows=n,
-                 filters=audit_log.as_text(filters))
+    audit.record_access("export", "audit_log", "*", actor=request.user, rows=n,
+                        filters=audit_log.as_text(filters))
     out.seek(0)
     name = f"audit-log-{days.today():%Y%m%d}.xlsx"
     return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)

@@ -12,6 +12,7 @@ STAGE_ZH = {
     "match": "客户匹配", "link": "关联车辆与帖子", "merge": "合并黄金记录", "publish": "写入数据库",
     "timeline": "写入接触记录", "repairs": "写入维修记录", "dealer_links": "更新经销商关系",
     "finish": "问题与统计", "indexes": "重建索引",
+    "wait": "等待另一个导入完成",
 }
 
 
@@ -25,6 +26,8 @@ def bar() -> Iterator[Callable[[str, int, int], None]]:
         tasks: dict[str, TaskID] = {}
 
         def update(stage: str, done: int, total: int) -> None:
+            if stage == "wait" and done == 0:  # said at once, also in a log file
+                prog.console.print("另一个导入正在进行，等待它完成…")
             if stage not in tasks:
                 tasks[stage] = prog.add_task(STAGE_ZH.get(stage, stage), total=total)
             prog.update(tasks[stage], completed=done, total=total)

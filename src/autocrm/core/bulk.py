@@ -171,23 +171,6 @@ def _read_frame(query: str, args: list[Any], schema: dict[str, Any]) -> pl.DataF
                        schema=schema)
 
 
-def lock_for_load() -> None:
-    """Serialise loads: SQLite's IMMEDIATE transaction already does; take a lock on PostgreSQL.
-
-    A load looks up tens of thousands of keys in tables of millions of rows. At PostgreSQL's
-    default random_page_cost (4, made for spinning disks) the planner scans whole tables
-    instead of a few index scans. 1.1 is the usual value for SSDs and a cached database. Merge joins
-    are off for the same reason: where a column follows the table's order (VINs of records
-    written in customer order), the planner chose to walk its whole index in step with the
-    sorted keys, far slower than looking the keys up in the index.
-    """
-    if is_postgres():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(7261001)")
-            cursor.execute("SET LOCAL random_page_cost = 1.1")
-            cursor.execute("SET LOCAL enable_mergejoin = off")
-
-
 def next_id(table: str) -> int:
     """Return one more than the largest id of `table` (call under lock_for_load)."""
     with connection.cursor() as cursor:

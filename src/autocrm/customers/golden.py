@@ -233,7 +233,7 @@ def remove(customer_ids: list[int]) -> None:
 
 
 def next_id() -> int:
-    """Return the id the next new customer gets (under the load lock: see bulk.lock_for_load)."""
+    """Return the id the next new customer gets (under the load lock: see locks.lock_for_load)."""
     return bulk.next_id("customers_customer")
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from autocrm.accounts.actor import Actor
 from autocrm.accounts.rights import Level
-from autocrm.core import audit, bulk
+from autocrm.core import audit, locks
 from autocrm.core.errors import AppError, Forbidden, InputError, NotFound
 from autocrm.customers import dealer_links, golden, privacy, selectors, view360
 from autocrm.customers.models import PROFILE_FIELDS, Customer, HeldChange
@@ -73,7 +73,7 @@ def approve_held_change(change_id: int, actor: Actor) -> Customer:
     Takes the load lock: a load must not rewrite the same golden row at the same time.
     """
     actor.require("steward")
-    bulk.lock_for_load()
+    locks.lock_for_load()
     change = _pending(change_id)
     for rec in SourceRecord.objects.filter(customer_id=change.customer_id, current=True):
         if change.field in rec.held_fields and rec.data.get(change.field) == change.proposed_value:
@@ -116,8 +116,8 @@ def view_customer(customer_id: int, actor: Actor, channel: str = "web") -> dict[
     full = view360.customer_360(customer_id, repairs=actor.can("repair"),
                                 held=actor.can("steward"))
     view = privacy.redact(full, actor)
-    audit.record("view", "customer", customer_id, actor=actor.user, customer_id=customer_id,
-                 channel=channel)
+    audit.record_access("view", "customer", customer_id, actor=actor.user,
+                        customer_id=customer_id, channel=channel)
     return view
 
 
@@ -138,6 +138,6 @@ def reveal(customer_id: int, field: str, reason: str, actor: Actor) -> Any:
         raise NotFound(f"客户 {customer_id} 不存在 (customer not found)") from None
     if isinstance(value, dt.date):
         value = value.isoformat()
-    audit.record("reveal", "customer", customer_id, actor=actor.user, customer_id=customer_id,
-                 field=field, reason=reason)
+    audit.record_access("reveal", "customer", customer_id, actor=actor.user,
+                        customer_id=customer_id, field=field, reason=reason)
     return value

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from autocrm.accounts.actor import Actor
-from autocrm.core import audit, bulk
+from autocrm.core import audit, locks
 from autocrm.core.errors import AppError, NotFound
 from autocrm.customers import golden
 from autocrm.customers import services as customer_services
@@ -34,7 +34,7 @@ def merge_customers(keep_id: int, drop_id: int, actor: Actor) -> Customer:
     golden rows, and must not do so beside a merge.
     """
     actor.require("steward")
-    bulk.lock_for_load()
+    locks.lock_for_load()
     if keep_id == drop_id:
         raise AppError("不能与自身合并 (cannot merge a customer with itself)", code="same_customer")
     ids = list(SourceRecord.objects.filter(customer_id=drop_id).values_list("id", flat=True))
@@ -76,7 +76,7 @@ def unmerge(customer_id: int, record_ids: list[int], actor: Actor) -> Customer:
                        code="bad_records")
     if set(record_ids) == own:
         raise AppError("不能拆分全部记录 (cannot split off every record)", code="bad_records")
-    bulk.lock_for_load()
+    locks.lock_for_load()
     new_id = golden.next_id()
     vins = customer_services.move_records(record_ids, new_id)
     customer_services.refresh_vehicles(vins)

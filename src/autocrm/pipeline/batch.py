@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.db import transaction
 
 from autocrm.accounts.actor import SYSTEM, Actor
-from autocrm.core import audit, bulk
+from autocrm.core import audit, bulk, locks
 from autocrm.core.errors import InputError
 from autocrm.core.frames import assign
 from autocrm.customers import dealer_links, golden
@@ -212,7 +211,7 @@ def _report_of(batch: Batch, ex: Extracted) -> FileReport:
 def supersede(batch: Batch) -> None:
     """Retire the stored versions of the batch's rows and what was derived from them."""
     batch.records, batch.old, batch.unchanged = record_store.supersede(
-        batch.records, entity_feeds("repair"))
+        batch.records, entity_feeds("repair"), link.owner_found(batch.records))
     ids = batch.old["id"].to_list()
     timeline.retire_records(ids)
     repairs.retire_records(ids)
@@ -386,8 +385,7 @@ def run_rows(source: str, feed: str, rows: Sequence[dict[str, Any]], actor: Acto
 def _commit(batch: Batch, *, files: int) -> None:
     """Take the load lock and run the stages in one transaction; vacuum after a large one."""
     report = batch.report
-    with transaction.atomic():
-        bulk.lock_for_load()
+    with locks.load_transaction(lambda queued: batch.progress("wait", 0 if queued else 1, 1)):
         for rep in report.files:
             if rep.status == "failed":
                 path = Path(rep.path)
@@ -399,6 +397,7 @@ def _commit(batch: Batch, *, files: int) -> None:
         audit.record("load", "batch", report.batch, actor=batch.actor.user,
                      files=files, records=report.records)
         _pause_before_commit()
+    audit.drain()  # reads logged while this load held the database
     if batch.large:  # rows this load wrote, read once by VACUUM, not page by page by readers
         start = time.perf_counter()
         bulk.vacuum(BULK_TABLES)

@@ -43,16 +43,37 @@ def link_vehicle_records(records: pl.DataFrame) -> pl.DataFrame:
     return records
 
 
+def owner_found(records: pl.DataFrame) -> pl.Series:
+    """Return the record ids of the batch's dealer vehicle rows whose owner is known: the
+    owner's customer record is in the batch or stored (before matching: whether, not who)."""
+    found: list[pl.Series] = []
+    for code, source in sources().items():
+        for kind, feed in source.feeds.items():
+            if feed.owner_feed and "customer_no" in records.columns:
+                refs = _refs(records, (code, kind))
+                local = set(records.filter(is_feed([(code, feed.owner_feed)]))["record_key"])
+                missing = sorted(set(refs["_ref"].to_list()) - local)
+                stored = {k for k, _ in record_store.owners_by_key((code, feed.owner_feed),
+                                                                     missing)}
+                found.append(refs.filter(pl.col("_ref").is_in(local | stored))["record_id"])
+    return pl.concat(found) if found else pl.Series("record_id", [], dtype=pl.Int64)
+
+
+def _refs(records: pl.DataFrame, rows: tuple[str, str]) -> pl.DataFrame:
+    """Return record_id and _ref (dealer|customer number) of the rows of feed `rows`."""
+    ref = pl.concat_str([pl.col("dealer_code").fill_null(""), pl.col("customer_no")],
+                        separator="|")
+    return present(records, ["record_id", "source", "feed", "dealer_code", "customer_no"]
+                   ).filter(is_feed([rows])).select("record_id", ref.alias("_ref"))
+
+
 def _link_owners(records: pl.DataFrame, rows: tuple[str, str], owners: tuple[str, str]
                  ) -> pl.DataFrame:
     """Link the rows of feed `rows` to the customer of the `owners` record keyed by the row's
     dealer and customer number."""
     if "customer_no" not in records.columns:
         return records
-    ref = pl.concat_str([pl.col("dealer_code").fill_null(""), pl.col("customer_no")],
-                        separator="|")
-    vehicles = present(records, ["record_id", "source", "feed", "dealer_code", "customer_no"]
-                       ).filter(is_feed([rows])).with_columns(ref.alias("_ref"))
+    vehicles = _refs(records, rows)
     if vehicles.is_empty():
         return records
     local = present(records, ["source", "feed", "record_key", "customer_id"]).filter(

@@ -28,12 +28,12 @@ class IssueAdmin(RightAdmin):
         return masked(obj.field, obj.value)
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        audit.record("view", "issue_list", "*", actor=request.user,
-                     query=request.GET.urlencode()[:500])
+        audit.record_access("view", "issue_list", "*", actor=request.user,
+                            query=request.GET.urlencode()[:500])
         return super().changelist_view(request, extra_context)
 
     def changeform_view(self, request: HttpRequest, object_id: Any = None, *args: Any,
                         **kwargs: Any) -> Any:
         if object_id is not None:
-            audit.record("view", "issue", object_id, actor=request.user)
+            audit.record_access("view", "issue", object_id, actor=request.user)
         return super().changeform_view(request, object_id, *args, **kwargs)

@@ -69,8 +69,8 @@ def write_report(dealer: str, out: Path, actor: Actor | None = None) -> int:
     sheet.set_column(6, 7, 40)
     _score_sheet(book, bold, dealer_scores(dealer))
     book.close()
-    audit.record("export", "dealer_feedback", dealer, actor=actor.user if actor else None,
-                 rows=len(issues))
+    audit.record_access("export", "dealer_feedback", dealer, actor=actor.user if actor else None,
+                        rows=len(issues))
     return open_count
 
 

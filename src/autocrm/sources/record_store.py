@@ -135,7 +135,8 @@ def _stored_feeds(records: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def supersede(records: pl.DataFrame, unlinked: Sequence[FeedId]) -> Superseded:
+def supersede(records: pl.DataFrame, unlinked: Sequence[FeedId],
+              owner_found: pl.Series | None = None) -> Superseded:
     """Retire the stored versions of the batch's record keys, and leave out of the batch the
     rows that come again as they are stored.
 
@@ -144,17 +145,20 @@ def supersede(records: pl.DataFrame, unlinked: Sequence[FeedId]) -> Superseded:
     record, and the file and row that brought it first; writing it again would retire a
     record for the same values and touch its customer, its vehicle and their indexes for
     nothing. A stored record without a customer (a dealer's car whose owner had not arrived
-    yet) is replaced all the same, so the new version can find its owner, unless its feed is
-    one of `unlinked` (never linked to a customer, such as repair orders). The identity keys
+    yet) is replaced only when its owner is now known (its row's id in `owner_found`), so the
+    new version is linked to that owner; otherwise it too stays as stored. The identity keys
     of retired records go with them; the caller retires what other apps derived from them.
     """
+    relink = owner_found if owner_found is not None else pl.Series([], dtype=pl.Int64)
+    keys = _stored_feeds(records).with_columns(
+        pl.col("record_id").is_in(relink.implode()).cast(pl.Int64).alias("relink"))
     found = bulk.select_join_frame(
         "SELECT s.id, s.customer_id, s.vin, s.source, s.feed, s.record_key, k.record_id, "
         "CASE WHEN s.digest = k.digest AND (s.customer_id IS NOT NULL "
-        f"OR {feed_sql(unlinked, 's.')}) THEN 1 ELSE 0 END "
+        f"OR {feed_sql(unlinked, 's.')} OR k.relink = 0) THEN 1 ELSE 0 END "
         f"FROM {{}} k JOIN {TABLE} s ON s.source = k.source AND s.feed = k.feed "
         "AND s.record_key = k.record_key WHERE s.current",
-        _stored_feeds(records), {**OLD_SCHEMA, "record_id": pl.Int64, "same": pl.Int64},
+        keys, {**OLD_SCHEMA, "record_id": pl.Int64, "same": pl.Int64},
     )
     again = found.filter(pl.col("same") == 1)
     unchanged: dict[int, int] = {}
