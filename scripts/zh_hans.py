@@ -86,7 +86,6 @@ ZH = {
     "No interface change.": "无接口变更。", "Django site admin": "autocrm 后台",
     "Django administration": "autocrm 后台",
     "autocrm customer data platform": "autocrm 客户数据平台",
-    "Name, initials, phone, ID number, VIN, plate": "姓名、拼音首字母、手机、证件号、车架号、车牌",
     "Data operations": "数据运营", "Back office": "后台", "Log out": "退出",
     "Back to the dashboard": "返回工作台", "Account locked": "账户已锁定", "Log in": "登录",
     "Wrong username or password.": "用户名或密码错误。", "Username": "用户名", "Password": "密码",
@@ -97,6 +96,17 @@ ZH = {
     "Every problem row a dealer sent, with how to fix it at the source; open issues are those "
     "no later file has corrected.":
         "经销商提交的每一条问题数据及其在源头的修正方法；未解决问题指尚未被后续文件更正的问题。",
+    # search
+    "Customer no. {v}": "客户号 {v}", "Phone {v}": "手机号 {v}",
+    "Phone starts {v}": "手机号开头 {v}", "Phone ends {v}": "手机尾号 {v}", "VIN {v}": "车架号 {v}",
+    "VIN last {n} characters": "车架号后{n}位", "Plate {v}": "车牌号 {v}",
+    "Plate starts {v}": "车牌号开头 {v}", "ID number starts": "证件号码开头",
+    "Name starts": "姓名开头", "Pinyin": "拼音", "Pinyin initials": "拼音首字母",
+    "Customers found": "找到的客户",
+    "More than %(limit)s customers match — type more to narrow the search.":
+        "超过 %(limit)s 位客户符合 — 请继续输入以缩小范围。",
+    "Name, pinyin, phone or last 4, ID number, VIN or last 6, plate, #number":
+        "姓名、拼音、手机号或尾号、证件号、车架号或后六位、车牌、#客户号",
 }
 PLURALS = {
     "%(n)s entry": "%(n)s 条记录", "%(n)s source record": "%(n)s 条源记录",

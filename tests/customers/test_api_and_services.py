@@ -10,7 +10,7 @@ from django.test import Client
 
 from autocrm.accounts.actor import SYSTEM
 from autocrm.core.models import AuditEntry
-from autocrm.customers import selectors, services
+from autocrm.customers import search, services
 from autocrm.customers.models import Customer, HeldChange
 from autocrm.identity import services as identity_services
 from autocrm.pipeline import batch
@@ -79,10 +79,18 @@ def test_api_unknown_customer_is_404_with_code() -> None:
 
 def test_find_by_phone_vin_and_name(loaded: Path) -> None:
     c = Customer.objects.get(id_number=LI)
-    assert [x.id for x in selectors.find_customers("13700137000", SYSTEM)] == [c.id]
-    assert [x.id for x in selectors.find_customers(vin(2), SYSTEM)] == [c.id]
-    assert [x.id for x in selectors.find_customers("李娜", SYSTEM)] == [c.id]
-    assert [x.id for x in selectors.find_customers(LI, SYSTEM)] == [c.id]
+    for key in ("13700137000", vin(2), "李娜", LI):
+        assert [h["id"] for h in search.find(key, SYSTEM).hits] == [c.id], key
+
+
+def test_approving_a_held_change_refreshes_the_search_terms(loaded: Path) -> None:
+    later = write_csv(loaded / "fin2.csv", FIN_HEADER,
+                      [fin_row("F003", "张卫", ZHANG, "13800138000", vin(3), "2025-06-01")])
+    batch.run([("FIN", later)], today=TODAY)
+    assert search.find("张卫", SYSTEM).hits == []  # held: still 张伟
+    services.approve_held_change(HeldChange.objects.get().id, SYSTEM)
+    assert [h["name"] for h in search.find("张卫", SYSTEM).hits] == ["张卫"]
+    assert search.find("张伟", SYSTEM).hits == []
 
 
 def test_approving_a_held_change_applies_it(loaded: Path) -> None:

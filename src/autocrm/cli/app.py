@@ -67,9 +67,12 @@ def customer_show(
     setup()
     from autocrm.accounts.actor import SYSTEM
     from autocrm.cli.report import print_customer
-    from autocrm.customers import selectors, services
+    from autocrm.customers import search, services
+    from autocrm.customers.models import Customer
 
-    found = selectors.find_customers(key, SYSTEM)
+    query = f"#{key}" if key.isdigit() and len(key) < 11 else key  # here a number is an id
+    result = search.find(query, SYSTEM)
+    found = [Customer.objects.get(id=h["id"]) for h in result.hits]
     if not found:
         console.print(f"[red]未找到客户 {key} (no customer found)[/red]")
         raise typer.Exit(code=1)

@@ -4,13 +4,13 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from autocrm.accounts.access import requires
 from autocrm.accounts.actor import actor_of
 from autocrm.core.converters import DbId
-from autocrm.customers import selectors, services
-from autocrm.customers.presenters import hit
+from autocrm.customers import search as search_service
+from autocrm.customers import services
 
 router = Router(tags=["customers"])
 
@@ -21,6 +21,13 @@ class CustomerHit(Schema):
     phone: str
     city: str
     kind: str
+    why: str
+    car: str
+
+
+class SearchOut(Schema):
+    hits: list[CustomerHit]
+    more: bool
 
 
 class RevealIn(Schema):
@@ -33,12 +40,15 @@ class RevealOut(Schema):
     value: Any
 
 
-@router.get("/search", response=list[CustomerHit])
+@router.get("/search", response=SearchOut)
 @requires("profile")
-def search(request: HttpRequest, q: str) -> list[dict[str, Any]]:
-    """Find customers by name, pinyin initials, phone, ID number, VIN or plate."""
-    actor = actor_of(request)
-    return [hit(c, actor) for c in selectors.find_customers(q, actor)]
+def search(request: HttpRequest, q: str = Query(..., max_length=100)) -> dict[str, Any]:
+    """Find customers as agents type: phone, its start or last four; VIN or its last six to
+    eight; plate with or without its province; ID number or its start; name, full pinyin or
+    initials; `#123` for customer number 123. At most 20 hits, best first, each saying why it
+    matched; `more` says there were more (refine the query)."""
+    result = search_service.find(q, actor_of(request))
+    return {"hits": result.hits, "more": result.more}
 
 
 @router.get("/{customer_id}", response=dict[str, Any])

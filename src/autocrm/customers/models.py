@@ -121,3 +121,31 @@ class HeldChange(models.Model):
         ordering = ["-id"]
         verbose_name = "待审核变更"
         verbose_name_plural = "待审核变更"
+
+
+class SearchTerm(models.Model):
+    """One way an agent may type a customer: a phone, its reversed digits (for the last four),
+    a VIN and its reversed tail, a plate with and without its province, an ID number, the
+    name, its full pinyin and its initials. Derived from the golden row and the customer's
+    cars by `customers.search_terms`; read by `customers.search` through one index."""
+
+    # No database constraint: the terms are derived and rebuilt with their customers, and
+    # checking ten million rows' keys would only slow a first load.
+    customer = models.ForeignKey(Customer, on_delete=models.DO_NOTHING, db_index=False,
+                                 db_constraint=False, related_name="+")
+    kind = models.CharField(max_length=12)
+    value = models.CharField(max_length=160)
+
+    class Meta:
+        # (kind, value) answers equality and prefix lookups; the customer index serves the
+        # refresh of one customer's terms and the scope join.
+        indexes = [
+            models.Index(fields=["kind", "value"], name="search_term_value",
+                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+            models.Index(fields=["customer"], name="search_term_customer"),
+        ]
+        verbose_name = "搜索词"
+        verbose_name_plural = "搜索词"
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"

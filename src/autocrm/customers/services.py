@@ -13,7 +13,7 @@ from autocrm.accounts.actor import Actor
 from autocrm.accounts.rights import Level
 from autocrm.core import audit, locks
 from autocrm.core.errors import AppError, Forbidden, InputError, NotFound
-from autocrm.customers import dealer_links, golden, privacy, selectors, view360
+from autocrm.customers import dealer_links, golden, privacy, search_terms, selectors, view360
 from autocrm.customers.models import PROFILE_FIELDS, Customer, HeldChange
 from autocrm.interactions import services as timeline
 from autocrm.sources import record_store
@@ -31,11 +31,11 @@ def rebuild(customer_ids: list[int]) -> None:
     if gone:
         dealer_links.remove(gone)
         golden.remove(gone)
-    if not alive:
-        return
-    result = golden.build(records, pl.DataFrame(), pl.Series([], dtype=pl.Int64))
-    existing = set(Customer.objects.filter(id__in=alive).values_list("id", flat=True))
-    golden.write(golden.golden_frame(result.rows, timezone.now()), existing)
+    if alive:
+        result = golden.build(records, pl.DataFrame(), pl.Series([], dtype=pl.Int64))
+        existing = set(Customer.objects.filter(id__in=alive).values_list("id", flat=True))
+        golden.write(golden.golden_frame(result.rows, timezone.now()), existing)
+    search_terms.refresh(customer_ids)
 
 
 def refresh_vehicles(vins: list[str]) -> None:

@@ -10,18 +10,20 @@ from django.views.decorators.http import require_POST
 
 from autocrm.accounts.access import requires
 from autocrm.accounts.actor import actor_of
-from autocrm.customers import labels, selectors, services
-from autocrm.customers.presenters import hit, present_360
+from autocrm.customers import labels, services
+from autocrm.customers import search as search_service
+from autocrm.customers.presenters import present_360
 
 
 @requires("profile", page=True)
 def search(request: HttpRequest) -> HttpResponse:
     """List the customers matching `q`; a fragment for the search box, a page otherwise."""
-    actor, q = actor_of(request), request.GET.get("q", "")
-    hits = [hit(c, actor) for c in selectors.find_customers(q, actor)]
+    q = request.GET.get("q", "")[:100]
+    result = search_service.find(q, actor_of(request))
     page = "customers/_results.html" if request.headers.get("HX-Request") else (
         "customers/search.html")
-    return render(request, page, {"q": q, "hits": hits})
+    return render(request, page, {"q": q, "hits": result.hits, "more": result.more,
+                                  "limit": search_service.LIMIT})
 
 
 @requires("profile", page=True)

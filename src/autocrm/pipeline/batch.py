@@ -28,8 +28,8 @@ from autocrm.accounts.actor import SYSTEM, Actor
 from autocrm.core import audit, bulk, locks
 from autocrm.core.errors import InputError
 from autocrm.core.frames import assign
-from autocrm.customers import dealer_links, golden
-from autocrm.customers.models import Customer, CustomerDealer
+from autocrm.customers import dealer_links, golden, search_terms
+from autocrm.customers.models import Customer, CustomerDealer, SearchTerm
 from autocrm.identity.models import MatchEvidence
 from autocrm.interactions import services as timeline
 from autocrm.interactions.models import Interaction
@@ -53,7 +53,7 @@ from autocrm.vehicles.models import Ownership, RepairOrder, Vehicle
 # The tables a batch writes in bulk, whose indexes a large batch builds once at the end.
 BULK_TABLES = tuple(m._meta.db_table for m in (
     SourceRecord, IdentityKey, Interaction, RepairOrder, Vehicle, Ownership, Customer,
-    CustomerDealer, MatchEvidence, Issue,
+    CustomerDealer, MatchEvidence, Issue, SearchTerm,
 ))
 Progress = Callable[[str, int, int], None]
 
@@ -277,6 +277,12 @@ def derive_dealer_links(batch: Batch) -> None:
                        batch.moved | owners)
 
 
+def derive_search(batch: Batch) -> None:
+    """Rebuild the search terms of the customers whose golden rows or cars the batch changed."""
+    owners = repairs.owners(batch.vehicle_ids.values()) if batch.vehicle_ids else set()
+    search_terms.refresh(batch.affected | batch.moved | owners)
+
+
 def finish_batch(batch: Batch) -> None:
     """Propose merges, write issues and notices, close the loads and fill the report."""
     finish.propose_merges(batch.identified, batch.records)
@@ -302,6 +308,7 @@ DERIVE: list[Stage] = [
     ("timeline", derive_timeline),
     ("repairs", derive_repairs),
     ("dealer_links", derive_dealer_links),
+    ("search", derive_search),
 ]
 STAGES: list[Stage] = [
     ("prepare", prepare), ("supersede", supersede), ("match", match), ("link", link_records),

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import polars as pl
+
+from autocrm.core import bulk
+
 # The 360° view's sections; each takes the customer id as its only parameter.
 OWNED = "SELECT vehicle_id FROM vehicles_ownership WHERE customer_id = %s"
 VEHICLES_SQL = (
@@ -20,3 +26,15 @@ OWNERS_SQL = (
     f"WHERE vehicle_id IN ({OWNED}) ORDER BY start, id"
 )
 
+
+# The cars of customers (current and former owners alike), for search terms.
+CARS_SQL = (
+    "SELECT o.customer_id, v.vin, v.plate FROM vehicles_ownership o "
+    "JOIN vehicles_vehicle v ON v.id = o.vehicle_id WHERE o.customer_id IN ({})"
+)
+
+
+def cars_of(customer_ids: Sequence[int]) -> pl.DataFrame:
+    """Return customer_id, vin and plate of every car the customers own or owned."""
+    return bulk.select_frame(CARS_SQL, customer_ids,
+                             {"customer_id": pl.Int64, "vin": pl.Utf8, "plate": pl.Utf8})
