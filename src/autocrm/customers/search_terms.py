@@ -9,7 +9,6 @@ index answers both a prefix and a tail on either database.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 import polars as pl
 from pypinyin import lazy_pinyin
@@ -18,7 +17,7 @@ from autocrm.core import bulk
 from autocrm.vehicles.selectors import cars_of
 
 TABLE = "customers_searchterm"
-SCHEMA: dict[str, Any] = {"customer_id": pl.Int64, "kind": pl.Utf8, "value": pl.Utf8}
+SCHEMA = pl.Schema({"customer_id": pl.Int64, "kind": pl.Utf8, "value": pl.Utf8})
 CUSTOMERS_SQL = (
     "SELECT id, name, name_pinyin, id_number, CAST(phones AS TEXT) FROM customers_customer "
     "WHERE id IN ({})"
