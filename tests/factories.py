@@ -177,3 +177,34 @@ def load_two_dealers(root: Path) -> dict[str, Any]:
               today=dt.date(2026, 11, 1))
     return {"zhang": Customer.objects.get(id_number=ZHANG_ID).id,
             "li": Customer.objects.get(id_number=LI_ID).id}
+
+
+SEARCH_IDS = {"张伟": ric(seq="111"), "张玮": ric(seq="222"),
+              "李娜": ric(region="310104", seq="333")}
+
+
+def load_search_people(root: Path) -> dict[str, int]:
+    """Load 张伟 (mobile ending 3427, car 晋G2719K) and 张玮 (the same mobile start) of D11001,
+    and 李娜 of D11002; return their ids by name."""
+    import datetime as dt
+
+    from autocrm.customers.models import Customer
+    from autocrm.pipeline import batch
+
+    ids = SEARCH_IDS
+    fin = write_csv(root / "FIN" / "fin.csv", FIN_HEADER, [
+        fin_row("F1", "张伟", ids["张伟"], "13576003427", vin(1)),
+        fin_row("F2", "张玮", ids["张玮"], "13576011111", vin(2)),
+        fin_row("F3", "李娜", ids["李娜"], "13700137000", vin(3)),
+    ])
+    d1 = root / "DMS" / "D11001"
+    cust = write_csv(d1 / "customers.csv", DMS_CUSTOMER_HEADER, [
+        dms_customer_row("D11001", "C1", "张伟", ids["张伟"], "13576003427"),
+        dms_customer_row("D11001", "C2", "张玮", ids["张玮"], "13576011111")])
+    cars = write_csv(d1 / "vehicles.csv", DMS_VEHICLE_HEADER, [
+        ["D11001", "C1", vin(1), "晋G2719K", "A6L", "", "2024-03-01", "2024-03-05", ""]])
+    d2 = write_csv(root / "DMS" / "D11002" / "customers.csv", DMS_CUSTOMER_HEADER,
+                   [dms_customer_row("D11002", "C7", "李娜", ids["李娜"], "13700137000")])
+    batch.run([("FIN", fin), ("DMS", cust), ("DMS", cars), ("DMS", d2)],
+              today=dt.date(2026, 11, 1))
+    return {name: c for c, name in Customer.objects.values_list("id", "name")}

@@ -12,15 +12,14 @@ from django.utils import translation
 
 from autocrm.accounts.actor import SYSTEM, actor_for
 from autocrm.customers import search
-from autocrm.customers.models import Customer, SearchTerm
+from autocrm.customers.models import SearchTerm
 from autocrm.customers.search import Reading, readings
 from autocrm.pipeline import batch
 from tests.factories import (
-    DMS_CUSTOMER_HEADER,
-    DMS_VEHICLE_HEADER,
     FIN_HEADER,
-    dms_customer_row,
+    SEARCH_IDS,
     fin_row,
+    load_search_people,
     make_user,
     ric,
     vin,
@@ -28,29 +27,12 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-ZHANG, ZHANG2, LI = ric(seq="111"), ric(seq="222"), ric(region="310104", seq="333")
+ZHANG, LI = SEARCH_IDS["张伟"], SEARCH_IDS["李娜"]
 
 
 @pytest.fixture
 def people(tmp_path: Path) -> dict[str, int]:
-    """张伟 (phone ending 3427, car 晋G2719K) and 张玮 (same phone start) of D11001;
-    李娜 of D11002."""
-    fin = write_csv(tmp_path / "FIN" / "fin.csv", FIN_HEADER, [
-        fin_row("F1", "张伟", ZHANG, "13576003427", vin(1)),
-        fin_row("F2", "张玮", ZHANG2, "13576011111", vin(2)),
-        fin_row("F3", "李娜", LI, "13700137000", vin(3)),
-    ])
-    d1 = tmp_path / "DMS" / "D11001"
-    cust = write_csv(d1 / "customers.csv", DMS_CUSTOMER_HEADER, [
-        dms_customer_row("D11001", "C1", "张伟", ZHANG, "13576003427"),
-        dms_customer_row("D11001", "C2", "张玮", ZHANG2, "13576011111")])
-    cars = write_csv(d1 / "vehicles.csv", DMS_VEHICLE_HEADER, [
-        ["D11001", "C1", vin(1), "晋G2719K", "A6L", "", "2024-03-01", "2024-03-05", ""]])
-    d2 = write_csv(tmp_path / "DMS" / "D11002" / "customers.csv", DMS_CUSTOMER_HEADER,
-                   [dms_customer_row("D11002", "C7", "李娜", LI, "13700137000")])
-    batch.run([("FIN", fin), ("DMS", cust), ("DMS", cars), ("DMS", d2)],
-              today=dt.date(2026, 11, 1))
-    return {name: c for c, name in Customer.objects.values_list("id", "name")}
+    return load_search_people(tmp_path)
 
 
 def found(query: str, actor: Any = SYSTEM) -> list[tuple[str, str, str]]:
