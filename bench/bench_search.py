@@ -10,8 +10,8 @@ match nothing). Each run sends --requests `GET /api/customers/search?q=` per cla
 class in turn, so that a slower spell of the shared machine hits every class alike; the 360°
 `GET /api/customers/{id}` of the same rounds is the baseline. Figures are medians over --runs.
 Everything runs on an export of HEAD's src/ (not on the working tree, which others edit)
-unless --working-tree. A class that misses a target is explained: the SQL `search.find` runs for its slowest
-queries, each statement's time in-process and its plan.
+unless --working-tree. A class that misses a target is explained: the SQL `search.find` runs
+for its slowest queries, each statement's time in-process and its plan.
 Usage: python bench/bench_search.py --customers 1000000 --pg-url URL [--backends sqlite]
 """
 
@@ -70,7 +70,8 @@ def _admin(pg_url: str, sql: str) -> Any:
     import psycopg
 
     with psycopg.connect(pg_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        return conn.execute(sql).fetchall() if sql.lstrip().upper().startswith("SELECT") else None
+        cur = conn.execute(sql)
+        return cur.fetchall() if cur.description else None
 
 
 def store(backend: str, data: Path, home: Path, pg_url: str | None, reload: bool,
