@@ -96,6 +96,69 @@ ZH = {
     "Every problem row a dealer sent, with how to fix it at the source; open issues are those "
     "no later file has corrected.":
         "经销商提交的每一条问题数据及其在源头的修正方法；未解决问题指尚未被后续文件更正的问题。",
+    # errors
+    "Your role lacks the right: %(right)s.": "您的角色没有此权限：%(right)s。",
+    "invalid filter %(name)s: %(detail)s": "筛选条件 %(name)s 无效：%(detail)s",
+    "Please sign in first.": "请先登录。",
+    "The CSRF check failed; reload the page.": "CSRF 校验失败，请刷新页面。",
+    "Too many failed logins; the account is locked for 15 minutes.":
+        "登录失败次数过多，账户已暂时锁定 15 分钟。",
+    "unknown role %(role)s": "角色 %(role)s 不存在",
+    "the dealer role %(role)s needs a dealer": "经销商角色 %(role)s 需要经销商",
+    "the HQ role %(role)s belongs to no dealer": "总部角色 %(role)s 不属于经销商",
+    "token %(id)s not found": "令牌 %(id)s 不存在",
+    "The body must be application/json.": "请求体须为 JSON (application/json)。",
+    "The request parameters are invalid.": "请求参数无效。",
+    "Bad request": "请求无效", "Access denied": "无权访问", "Page not found": "页面不存在",
+    "Method not allowed": "请求方式不允许", "Server error": "服务器错误",
+    "The request could not be read.": "无法读取该请求。",
+    "Your role may not open this page.": "您的角色不能打开此页面。",
+    "There is no page at this address, or it is not yours to see.":
+        "此地址没有页面，或您无权查看。",
+    "This address does not take that kind of request.": "此地址不接受这种请求。",
+    "Something went wrong on our side and was logged. Please try again later.":
+        "服务器出错，已记录。请稍后再试。",
+    "The form has expired. Reload the page and try again.": "表单已过期，请刷新页面后重试。",
+    "The request contains a NUL character.": "请求含有 NUL 字符。",
+    "customer %(id)s not found": "客户 %(id)s 不存在",
+    "load %(id)s not found": "加载批次 %(id)s 不存在",
+    "dealer %(id)s not found": "经销商 %(id)s 不存在",
+    "interface notice %(id)s not found": "接口变更通知 %(id)s 不存在",
+    "held change %(id)s not found": "待审核变更 %(id)s 不存在",
+    "change %(id)s is already decided (%(status)s)": "变更 %(id)s 已处理（%(status)s）",
+    "%(field)s is not a personal-data field": "字段 %(field)s 不是个人信息",
+    "Your role may not see the full %(field)s.": "您的角色不能查看完整的%(field)s。",
+    "Please give a reason for viewing the full value.": "请填写查看原因。",
+    "merge proposal %(id)s not found": "合并建议 %(id)s 不存在",
+    "merge proposal %(id)s is already decided (%(status)s)": "合并建议 %(id)s 已处理（%(status)s）",
+    "A customer cannot be merged with itself.": "不能与自身合并。",
+    "customer not found": "客户不存在",
+    "The chosen records do not belong to the customer.": "所选记录不属于该客户。",
+    "Every record cannot be split off.": "不能拆分全部记录。",
+    "the source system %(source)s has no feed %(feed)r (known: %(known)s)":
+        "来源系统 %(source)s 没有数据类型 %(feed)r（可选: %(known)s）",
+    "%(file)s: file not found": "%(file)s: 文件不存在",
+    "%(file)s: the source system %(source)s is already defined in %(other)s":
+        "%(file)s: 来源系统 %(source)s 已在 %(other)s 中定义",
+    "unknown source system %(code)r (known: %(known)s)":
+        "未知的来源系统 %(code)r（可选: %(known)s）",
+    "; it looks like a %(source)s file of %(feed)s": "，看起来是 %(source)s 系统的“%(feed)s”文件",
+    "%(file)s: the header fits no feed of the source system %(source)s%(hint)s":
+        "%(file)s: 表头与来源系统 %(source)s 的任何数据类型都不符%(hint)s",
+    "%(file)s: required columns missing: %(columns)s": "%(file)s: 缺少必需列 %(columns)s",
+    "%(file)s: required columns missing: %(columns)s; the file was not loaded":
+        "%(file)s: 缺少必需列 %(columns)s，该文件未加载",
+    "%(file)s: the file is empty": "%(file)s: 文件为空",
+    "%(file)s: the Excel file cannot be read (%(error)s)":
+        "%(file)s: 无法读取 Excel 文件（%(error)s）",
+    "%(file)s: invalid JSON at line %(line)s, column %(column)s: %(error)s":
+        "%(file)s: JSON 格式错误，第 %(line)s 行第 %(column)s 列: %(error)s",
+    "%(file)s: a JSON file must hold an array of objects": "%(file)s: JSON 文件应为对象数组",
+    "%(file)s: unknown encoding (neither UTF-8 nor GBK/GB18030) at byte %(byte)s":
+        "%(file)s: 无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030），第 %(byte)s 字节",
+    "%(file)s: no recognisable header in the first %(n)s rows; the first row is %(first)s":
+        "%(file)s: 前 %(n)s 行中找不到可识别的表头，首行为 %(first)s",
+    "Home": "首页", "Back to the back office": "返回后台",
     # search
     "Customer no. {v}": "客户号 {v}", "Phone {v}": "手机号 {v}",
     "Phone starts {v}": "手机号开头 {v}", "Phone ends {v}": "手机尾号 {v}", "VIN {v}": "车架号 {v}",

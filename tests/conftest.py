@@ -15,6 +15,17 @@ import pytest
 os.environ.setdefault("AUTOCRM_HOME", tempfile.mkdtemp(prefix="autocrm-test-"))
 
 
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Start every test in the default language (Chinese): a request in English leaves English
+    active on its thread, which would leak into the next test's messages."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
+
+
 @pytest.fixture
 def fresh_db(tmp_path: Path) -> Iterator[dict[str, str]]:
     """Yield the environment of a fresh, empty database of the backend under test."""

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -31,7 +32,7 @@ class JsonOnly(Parser):
         kind = request.content_type or ""
         if kind != "application/json" and not (kind.startswith("application/")
                                                 and kind.endswith("+json")):
-            raise NotJson("请求体须为 JSON (the body must be application/json)")
+            raise NotJson(_("The body must be application/json."))
         return super().parse_body(request)
 
 
@@ -64,7 +65,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     """Answer a call without a valid token or session with 401 and a code."""
     return api.create_response(
-        request, {"code": "unauthorized", "message": UNAUTHORIZED}, status=401,
+        request, {"code": "unauthorized", "message": str(UNAUTHORIZED)}, status=401,
     )
 
 
@@ -72,6 +73,6 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """Answer a request whose parameters or body do not fit the schema with 422 and a code."""
     return api.create_response(
-        request, {"code": "invalid", "message": "请求参数无效 (invalid request)",
+        request, {"code": "invalid", "message": _("The request parameters are invalid."),
                   "detail": exc.errors}, status=422,
     )

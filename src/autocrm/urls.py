@@ -21,3 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
+
+handler400 = "autocrm.core.error_pages.bad_request"
+handler403 = "autocrm.core.error_pages.permission_denied"
+handler404 = "autocrm.core.error_pages.page_not_found"
+handler500 = "autocrm.core.error_pages.server_error"

@@ -219,7 +219,7 @@ def test_an_invalid_bearer_token_is_401_not_a_csrf_failure(two_dealers: dict[str
                              {"field": "phone", "reason": "回访"},
                              content_type="application/json", **bad)):
         assert (resp.status_code, resp.json()) == (401, {
-            "code": "unauthorized", "message": "请先登录 (authentication required)"})
+            "code": "unauthorized", "message": "请先登录。"})
     assert ApiToken.objects.get().revoked_at is None
     assert not AuditEntry.objects.filter(action="reveal").exists()
 

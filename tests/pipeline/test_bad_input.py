@@ -54,7 +54,7 @@ def test_a_failed_file_keeps_its_dealer(tmp_path: Path) -> None:
     broken.write_bytes(b"")
     report = batch.run([("DMS", broken)], today=TODAY)
     assert report.files[0].status == "failed"
-    assert report.files[0].error == "customers.xlsx: 文件为空 (empty file)"
+    assert report.files[0].error == "customers.xlsx: 文件为空"
     load = Load.objects.get()
     assert (load.status, load.dealer_code, load.file_name) == ("failed", "D11003",
                                                                "customers.xlsx")

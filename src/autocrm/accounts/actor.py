@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 
 from autocrm.accounts.models import Membership
 from autocrm.accounts.rights import FLAGS, PII_FIELDS, PII_KINDS, Level
@@ -51,7 +52,7 @@ class Actor:
     def require(self, right: str) -> None:
         """Raise Forbidden unless the role has the right."""
         if not self.can(right):
-            raise Forbidden(f"您的角色无此权限 (your role lacks the right: {right})")
+            raise Forbidden(_("Your role lacks the right: %(right)s.") % {"right": right})
 
 
 ANONYMOUS = Actor(user=None)

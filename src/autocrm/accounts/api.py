@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
@@ -51,7 +52,7 @@ def token(request: HttpRequest, body: Credentials) -> dict[str, Any]:
     """
     user = authenticate(request, username=body.username, password=body.password)
     if user is None:
-        raise BadCredentials("用户名或密码错误 (wrong username or password)")
+        raise BadCredentials(_("Wrong username or password."))
     key, token_id = services.issue_token(user, body.name)
     return {"token": key, "token_id": token_id}
 

@@ -11,6 +11,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils.timezone import localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from autocrm.core import audit, days
@@ -65,7 +66,8 @@ class AuditFilterForm(forms.Form):
         if self.errors:
             name, errors = next(iter(self.errors.items()))
             detail = " ".join(map(str, errors))
-            raise InputError(f"筛选条件 {name} 无效 (invalid filter {name}): {detail}")
+            raise InputError(gettext("invalid filter %(name)s: %(detail)s")
+                             % {"name": name, "detail": detail})
         return filters
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext, gettext_lazy
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
@@ -16,7 +17,7 @@ from ninja.security.session import SessionAuth
 from autocrm.accounts import services
 from autocrm.core.errors import Forbidden
 
-UNAUTHORIZED = "请先登录 (authentication required)"
+UNAUTHORIZED = gettext_lazy("Please sign in first.")
 
 
 class BearerToken(HttpBearer):
@@ -45,7 +46,7 @@ class PageSession(SessionAuth):
         try:
             return super().__call__(request)
         except HttpError as exc:  # ninja's answer to a failed CSRF check
-            raise CsrfFailed("CSRF 校验失败，请刷新页面 (CSRF check failed)") from exc
+            raise CsrfFailed(gettext("The CSRF check failed; reload the page.")) from exc
 
 
 BEARER = BearerToken()

@@ -20,8 +20,9 @@ from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-LOCKED = "登录失败次数过多，账户已暂时锁定 15 分钟 (too many failed logins; locked for 15 minutes)"
+LOCKED = gettext_lazy("Too many failed logins; the account is locked for 15 minutes.")
 
 
 def locked_out(request: HttpRequest, original_response: Any = None,

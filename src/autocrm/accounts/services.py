@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
 from autocrm.accounts import lockout, selectors
 from autocrm.accounts.actor import Actor
@@ -40,12 +41,12 @@ def set_user(username: str, password: str, role_code: str, dealer_code: str | No
     """Create or update a user with a password, a role and (for dealer roles) a dealer."""
     role = Role.objects.select_related("department").filter(code=role_code).first()
     if role is None:
-        raise InputError(f"角色 {role_code} 不存在 (unknown role)")
+        raise InputError(_("unknown role %(role)s") % {"role": role_code})
     dealer = Dealer.objects.filter(code=dealer_code).first() if dealer_code else None
     if role.department.is_dealer and dealer is None:
-        raise InputError(f"经销商角色 {role_code} 需要经销商 (a dealer role needs a dealer)")
+        raise InputError(_("the dealer role %(role)s needs a dealer") % {"role": role_code})
     if not role.department.is_dealer and dealer_code:
-        raise InputError(f"总部角色 {role_code} 不属于经销商 (an HQ role has no dealer)")
+        raise InputError(_("the HQ role %(role)s belongs to no dealer") % {"role": role_code})
     user, created = get_user_model().objects.get_or_create(username=username)
     user.set_password(password)
     user.save()
@@ -98,7 +99,7 @@ def revoke_token(token_id: int, actor: Actor) -> None:
         rows = rows.filter(user=actor.user)
     row = rows.first()
     if row is None:
-        raise NotFound(f"令牌 {token_id} 不存在 (token not found)")
+        raise NotFound(_("token %(id)s not found") % {"id": token_id})
     row.revoked_at = timezone.now()
     row.save(update_fields=["revoked_at"])
     audit.record("token_revoked", "api_token", row.pk, actor=actor.user, owner=row.user_id)

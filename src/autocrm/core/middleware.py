@@ -9,28 +9,33 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 
+from autocrm.core.error_pages import error_response
 from autocrm.core.errors import AppError
 
 
 class AppErrorMiddleware:
-    """Turn an AppError raised by a page view into an error page with the same status."""
+    """Turn an AppError raised by a page view into an error page with the same status; give a
+    page's bare 405 (a view that takes only POST) the same styled page."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and not request.path.startswith("/api/"):
+            styled = error_response(request, 405)
+            styled["Allow"] = response.get("Allow", "")
+            return styled
+        return response
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if not isinstance(exc, AppError):
             return None
-        context = {"status": exc.status, "code": exc.code, "message": exc.message}
-        page = "_error.html" if request.headers.get("HX-Request") else "error.html"
-        return render(request, page, context, status=exc.status)
+        return error_response(request, exc.status, exc.message, exc.code)
 
 
 class NoStoreMiddleware:
@@ -51,13 +56,17 @@ class NoStoreMiddleware:
         return response
 
 
+def _language(request: HttpRequest) -> str:
+    """Return the language the user chose by cookie, else Chinese."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     """Chinese unless the user chose otherwise: the browser's Accept-Language is not consulted."""
 
     def process_request(self, request: HttpRequest) -> None:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(_language(request))
         request.LANGUAGE_CODE = translation.get_language()
 
 
@@ -73,7 +82,8 @@ class RejectNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._has_nul(request):
-            message = "请求含有 NUL 字符 (the request contains a NUL character)"
+            translation.activate(_language(request))  # before the locale middleware
+            message = gettext("The request contains a NUL character.")
             if request.path.startswith("/api/"):
                 return JsonResponse({"code": "bad_input", "message": message}, status=400)
             # before the session and user are known: no page template can render yet

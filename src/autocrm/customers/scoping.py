@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from autocrm.accounts.actor import Actor
 from autocrm.accounts.reach import dealer_q, dealer_sql, reached_code
@@ -30,11 +31,14 @@ from autocrm.core.errors import NotFound
 from autocrm.customers.models import Customer, CustomerDealer
 
 M = TypeVar("M", bound=Model)
-NOUNS_ZH = {"customer": "客户", "load": "加载批次", "dealer": "经销商", "notice": "接口变更通知"}
+NOT_FOUND = {"customer": gettext_lazy("customer %(id)s not found"),
+             "load": gettext_lazy("load %(id)s not found"),
+             "dealer": gettext_lazy("dealer %(id)s not found"),
+             "notice": gettext_lazy("interface notice %(id)s not found")}
 
 
 def _not_found(what: str, pk: Any) -> NotFound:
-    return NotFound(f"{NOUNS_ZH.get(what, what)} {pk} 不存在 ({what} not found)")
+    return NotFound(str(NOT_FOUND[what]) % {"id": pk})
 
 
 def _related(code: str) -> QuerySet[CustomerDealer, Any]:

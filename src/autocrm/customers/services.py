@@ -8,12 +8,21 @@ from typing import Any
 import polars as pl
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from autocrm.accounts.actor import Actor
 from autocrm.accounts.rights import Level
 from autocrm.core import audit, locks
 from autocrm.core.errors import AppError, Forbidden, InputError, NotFound
-from autocrm.customers import dealer_links, golden, privacy, search_terms, selectors, view360
+from autocrm.customers import (
+    dealer_links,
+    golden,
+    labels,
+    privacy,
+    search_terms,
+    selectors,
+    view360,
+)
 from autocrm.customers.models import PROFILE_FIELDS, Customer, HeldChange
 from autocrm.interactions import services as timeline
 from autocrm.sources import record_store
@@ -60,9 +69,11 @@ def _pending(change_id: int) -> HeldChange:
     try:
         change = HeldChange.objects.select_for_update().get(id=change_id)
     except HeldChange.DoesNotExist:
-        raise NotFound(f"待审核变更 {change_id} 不存在") from None
+        raise NotFound(_("held change %(id)s not found") % {"id": change_id}) from None
     if change.status != HeldChange.Status.PENDING:
-        raise AppError(f"变更 {change_id} 已处理 ({change.status})", code="already_decided")
+        raise AppError(_("change %(id)s is already decided (%(status)s)")
+                       % {"id": change_id, "status": change.get_status_display()},
+                       code="already_decided")
     return change
 
 
@@ -126,16 +137,18 @@ def reveal(customer_id: int, field: str, reason: str, actor: Actor) -> Any:
     selectors.check_reachable(customer_id, actor)
     level = actor.field_level(field)
     if level is None:
-        raise InputError(f"字段 {field} 不是个人信息 (not a personal-data field)")
+        raise InputError(_("%(field)s is not a personal-data field") % {"field": field})
     if level not in (Level.REVEAL, Level.FULL):
-        raise Forbidden(f"您的角色不能查看完整的 {field} (your role may not reveal {field})")
+        label = labels.FIELDS.get(field, field)
+        raise Forbidden(_("Your role may not see the full %(field)s.") % {"field": label})
     reason = reason.strip()
     if len(reason) < 2:
-        raise InputError("请填写查看原因 (a reason is required)", code="reason_required")
+        raise InputError(_("Please give a reason for viewing the full value."),
+                         code="reason_required")
     try:
         value = Customer.objects.values_list(field, flat=True).get(id=customer_id)
     except Customer.DoesNotExist:
-        raise NotFound(f"客户 {customer_id} 不存在 (customer not found)") from None
+        raise NotFound(_("customer %(id)s not found") % {"id": customer_id}) from None
     if isinstance(value, dt.date):
         value = value.isoformat()
     audit.record_access("reveal", "customer", customer_id, actor=actor.user,

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from autocrm.core.errors import NotFound
 from autocrm.customers.models import PROFILE_FIELDS
@@ -190,7 +191,7 @@ def customer_360(customer_id: int, *, repairs: bool = True, held: bool = True) -
     names += ["repairs"] * repairs + ["held"] * held
     rows = _sections(customer_id, names)
     if not rows["customer"]:
-        raise NotFound(f"客户 {customer_id} 不存在 (customer not found)")
+        raise NotFound(_("customer %(id)s not found") % {"id": customer_id})
     c = rows["customer"][0]
     recs = _records(rows["records"])
     vehicles = _vehicles(rows)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import polars as pl
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from autocrm.core import audit
 from autocrm.core.errors import InputError
@@ -20,7 +21,9 @@ def import_dealers(path: Path, actor: object = None) -> int:
     frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
-        raise InputError(f"{path.name}: 缺少必需列 {', '.join(missing)}", code="missing_column")
+        raise InputError(_("%(file)s: required columns missing: %(columns)s")
+                         % {"file": path.name, "columns": ", ".join(missing)},
+                         code="missing_column")
     rows = frame.rename(COLUMNS).select(list(COLUMNS.values())).to_dicts()
     for row in rows:
         Dealer.objects.update_or_create(code=row["code"], defaults=row)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from autocrm.accounts.actor import Actor
 from autocrm.core import audit, locks
@@ -20,9 +21,11 @@ def _proposal(proposal_id: int) -> MergeProposal:
     try:
         p = MergeProposal.objects.select_for_update().get(id=proposal_id)
     except MergeProposal.DoesNotExist:
-        raise NotFound(f"合并建议 {proposal_id} 不存在") from None
+        raise NotFound(_("merge proposal %(id)s not found") % {"id": proposal_id}) from None
     if p.status != MergeProposal.Status.PENDING:
-        raise AppError(f"合并建议 {proposal_id} 已处理 ({p.status})", code="already_decided")
+        raise AppError(_("merge proposal %(id)s is already decided (%(status)s)")
+                       % {"id": proposal_id, "status": p.get_status_display()},
+                       code="already_decided")
     return p
 
 
@@ -36,10 +39,10 @@ def merge_customers(keep_id: int, drop_id: int, actor: Actor) -> Customer:
     actor.require("steward")
     locks.lock_for_load()
     if keep_id == drop_id:
-        raise AppError("不能与自身合并 (cannot merge a customer with itself)", code="same_customer")
+        raise AppError(_("A customer cannot be merged with itself."), code="same_customer")
     ids = list(SourceRecord.objects.filter(customer_id=drop_id).values_list("id", flat=True))
     if not Customer.objects.filter(id__in=[keep_id, drop_id]).count() == 2:
-        raise NotFound("客户不存在 (customer not found)")
+        raise NotFound(_("customer not found"))
     vins = customer_services.move_records(ids, keep_id) if ids else []
     HeldChange.objects.filter(customer_id=drop_id).update(customer_id=keep_id)
     timeline.move_customer(drop_id, keep_id)
@@ -72,10 +75,9 @@ def unmerge(customer_id: int, record_ids: list[int], actor: Actor) -> Customer:
     own = set(SourceRecord.objects.filter(customer_id=customer_id, current=True)
               .values_list("id", flat=True))
     if not record_ids or not set(record_ids) <= own:
-        raise AppError("所选记录不属于该客户 (records do not belong to the customer)",
-                       code="bad_records")
+        raise AppError(_("The chosen records do not belong to the customer."), code="bad_records")
     if set(record_ids) == own:
-        raise AppError("不能拆分全部记录 (cannot split off every record)", code="bad_records")
+        raise AppError(_("Every record cannot be split off."), code="bad_records")
     locks.lock_for_load()
     new_id = golden.next_id()
     vins = customer_services.move_records(record_ids, new_id)

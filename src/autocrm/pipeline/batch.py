@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.utils.translation import gettext
 
 from autocrm.accounts.actor import SYSTEM, Actor
 from autocrm.core import audit, bulk, locks
@@ -374,8 +375,10 @@ def run_rows(source: str, feed: str, rows: Sequence[dict[str, Any]], actor: Acto
     """
     src = get_source(source)
     if feed not in src.feeds:
-        raise InputError(f"来源系统 {src.code} 没有数据类型 {feed!r}（可选: "
-                         f"{', '.join(sorted(src.feeds))}）", code="unknown_feed")
+        known = ", ".join(sorted(src.feeds))
+        raise InputError(gettext("the source system %(source)s has no feed %(feed)r (known: "
+                                 "%(known)s)") % {"source": src.code, "feed": feed, "known": known},
+                         code="unknown_feed")
     body = json.dumps([src.code, feed, list(rows)], ensure_ascii=False, sort_keys=True,
                       default=str)
     label = name or f"{src.code}-{feed}-rows"

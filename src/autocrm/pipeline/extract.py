@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
+from django.utils.translation import gettext as _
 
 from autocrm.core.errors import InputError
 from autocrm.quality.clean import clean
@@ -93,7 +94,7 @@ def record_key(feed: Feed, raw: pl.DataFrame) -> pl.Expr:
 def read_mapped(source: Source, path: Path) -> Extracted:
     """Read and map one file (not yet cleaned); raise InputError when it cannot load at all."""
     if not path.is_file():
-        raise InputError(f"{path}: 文件不存在 (file not found)", code="file_not_found")
+        raise InputError(_("%(file)s: file not found") % {"file": path}, code="file_not_found")
     known = {h for s in sources().values() for f in s.feeds.values() for h in f.header_names()}
     table = read_table(path, known)
     feed = choose_feed(source, table.header, path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from autocrm.accounts.actor import Actor
 from autocrm.accounts.reach import dealer_rows, reached_code, reaches_dealer
@@ -60,4 +61,4 @@ def get_dealer_code(code: str, actor: Actor) -> str:
     if reaches_dealer(code, actor) and (Dealer.objects.filter(code=code).exists()
                                         or Load.objects.filter(dealer_code=code).exists()):
         return code
-    raise NotFound(f"经销商 {code} 不存在 (dealer not found)")
+    raise NotFound(_("dealer %(id)s not found") % {"id": code})

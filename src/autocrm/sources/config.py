@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
+from django.utils.translation import gettext as _
 
 from autocrm.core.errors import InputError
 
@@ -91,8 +92,9 @@ def read_all(directory: Path) -> dict[str, Source]:
         source = _parse(path)
         if source.code in found:
             raise InputError(
-                f"{path.name}: 来源系统 {source.code} 已在 {origin[source.code]} 中定义 "
-                f"(source {source.code} is defined twice)", code="duplicate_source")
+                _("%(file)s: the source system %(source)s is already defined in %(other)s")
+                % {"file": path.name, "source": source.code, "other": origin[source.code]},
+                code="duplicate_source")
         found[source.code], origin[source.code] = source, path.name
     return found
 
@@ -151,5 +153,6 @@ def get_source(code: str) -> Source:
         return sources()[code.upper()]
     except KeyError:
         known = ", ".join(sorted(sources()))
-        message = f"未知的来源系统 {code!r}（可选: {known}）"
+        message = _("unknown source system %(code)r (known: %(known)s)") % {"code": code,
+                                                                           "known": known}
         raise InputError(message, code="unknown_source") from None

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from django.utils.translation import gettext as _
 
 from autocrm.core.errors import InputError
 from autocrm.sources.config import Feed, Source, sources
@@ -47,9 +48,11 @@ def choose_feed(source: Source, header: list[str], path: Path) -> Feed:
     other_score, other_code, other_label = max(others)
     hint = ""
     if other_score >= 0.5:
-        hint = f"，看起来是 {other_code} 系统的“{other_label}”文件 (looks like a {other_code} file)"
+        hint = _("; it looks like a %(source)s file of %(feed)s") % {"source": other_code,
+                                                                   "feed": other_label}
     raise InputError(
-        f"{path.name}: 表头与来源系统 {source.code} 的任何数据类型都不符{hint}",
+        _("%(file)s: the header fits no feed of the source system %(source)s%(hint)s")
+        % {"file": path.name, "source": source.code, "hint": hint},
         code="wrong_source",
     )
 
@@ -78,8 +81,8 @@ def check_required(feed: Feed, diff: HeaderDiff, path: Path) -> None:
     lost = [h for h in diff.missing if h in required]
     if lost:
         raise InputError(
-            f"{path.name}: 缺少必需列 {', '.join(lost)}，该文件未加载 "
-            f"(missing required column: {', '.join(feed.columns[h] for h in lost)})",
+            _("%(file)s: required columns missing: %(columns)s; the file was not loaded")
+            % {"file": path.name, "columns": ", ".join(lost)},
             code="missing_column",
         )
 

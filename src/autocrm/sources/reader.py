@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import fastexcel
+from django.utils.translation import gettext
 
 from autocrm.core.errors import InputError
 from autocrm.sources.csvfile import read_csv
@@ -35,13 +36,15 @@ def read_table(path: Path, known_headers: set[str]) -> RawTable:
 
 def _read_excel(path: Path, known: set[str]) -> RawTable:
     if path.stat().st_size == 0:
-        raise InputError(f"{path.name}: 文件为空 (empty file)", code="empty_file")
+        raise InputError(gettext("%(file)s: the file is empty") % {"file": path.name},
+                         code="empty_file")
     try:
         reader = fastexcel.read_excel(path)
         sheet = reader.load_sheet(0, header_row=None, dtypes="string")
         frame = sheet.to_polars()
     except Exception as exc:  # noqa: BLE001 - calamine raises many kinds for a bad workbook
-        raise InputError(f"{path.name}: 无法读取 Excel 文件 ({exc})", code="bad_excel") from None
+        raise InputError(gettext("%(file)s: the Excel file cannot be read (%(error)s)")
+                         % {"file": path.name, "error": exc}, code="bad_excel") from None
     rows: list[list[str | None]] = [list(r) for r in frame.rows()]
     head = find_header(rows, known, path)
     header = [clean_header(c) for c in rows[head]]
@@ -76,11 +79,13 @@ def _read_json(path: Path) -> RawTable:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{path.name}: JSON 格式错误，第 {exc.lineno} 行第 {exc.colno} 列: {exc.msg}",
+            gettext("%(file)s: invalid JSON at line %(line)s, column %(column)s: %(error)s")
+            % {"file": path.name, "line": exc.lineno, "column": exc.colno, "error": exc.msg},
             code="bad_json",
         ) from None
     if not isinstance(data, list) or not all(isinstance(o, dict) for o in data):
-        raise InputError(f"{path.name}: JSON 文件应为对象数组 (array of objects)", code="bad_json")
+        raise InputError(gettext("%(file)s: a JSON file must hold an array of objects")
+                         % {"file": path.name}, code="bad_json")
     return objects_to_table(list(enumerate(data, start=1)), encoding)
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from autocrm.accounts.actor import Actor
 from autocrm.accounts.reach import dealer_rows
@@ -30,7 +31,7 @@ def get_load(load_id: int, actor: Actor) -> Load:
     """Return one load the actor may see, or raise NotFound (another dealer's load too)."""
     found = loads(actor).filter(id=load_id).first()
     if found is None:
-        raise NotFound(f"加载批次 {load_id} 不存在 (load not found)")
+        raise NotFound(_("load %(id)s not found") % {"id": load_id})
     return found
 
 

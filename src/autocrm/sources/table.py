@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from django.utils.translation import gettext
 
 from autocrm.core.errors import InputError
 
@@ -65,7 +66,8 @@ def column_names(header: list[str]) -> list[str]:
 def decode(data: bytes, path: Path) -> tuple[str, str]:
     """Decode CSV bytes as UTF-8 (with or without BOM), else GB18030."""
     if not data.strip():
-        raise InputError(f"{path.name}: 文件为空 (empty file)", code="empty_file")
+        raise InputError(gettext("%(file)s: the file is empty") % {"file": path.name},
+                         code="empty_file")
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -74,8 +76,8 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{path.name}: 无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030），"
-            f"第 {exc.start} 字节 (unknown encoding)",
+            gettext("%(file)s: unknown encoding (neither UTF-8 nor GBK/GB18030) at byte %(byte)s")
+            % {"file": path.name, "byte": exc.start},
             code="bad_encoding",
         ) from None
 
@@ -90,8 +92,8 @@ def find_header(rows: list[list[str | None]], known: set[str], path: Path) -> in
     if best < 0:
         first = [c for c in (rows[0] if rows else []) if c]
         raise InputError(
-            f"{path.name}: 前 {HEADER_SCAN_ROWS} 行中找不到可识别的表头，首行为 {first[:8]} "
-            "(no recognisable header row)",
+            gettext("%(file)s: no recognisable header in the first %(n)s rows; the first row is "
+                    "%(first)s") % {"file": path.name, "n": HEADER_SCAN_ROWS, "first": first[:8]},
             code="no_header",
         )
     return best
