@@ -131,6 +131,7 @@ def ensure_roles() -> None:
     if not Role.objects.exists():
         importlib.import_module("autocrm.accounts.migrations.0002_departments_and_roles").create(
             apps, None)
+        importlib.import_module("autocrm.accounts.migrations.0005_lead_rights").grant(apps, None)
 
 
 def make_user(role: str, dealer: str | None = None, username: str | None = None) -> Any:

@@ -21,6 +21,13 @@ PAGES = {
     "ops-notices": "tests/quality/test_views.py",
     "ops-feedback": "tests/quality/test_views.py",
     "ops-feedback-download": "tests/quality/test_views.py",
+    "lead-list": "tests/leads/test_access.py",
+    "lead-new": "tests/leads/test_access.py",
+    "lead-check": "tests/leads/test_access.py",
+    "lead-funnel": "tests/leads/test_access.py",
+    "lead-detail": "tests/leads/test_access.py",
+    "lead-follow-up": "tests/leads/test_access.py",
+    "lead-move": "tests/leads/test_access.py",
     # open to everyone by design
     "login": "tests/accounts/test_tokens.py",
     "logout": "tests/browser/test_pages.py",
@@ -33,6 +40,11 @@ API = {
     "/api/customers/search": "tests/customers/test_access.py",
     "/api/customers/{customer_id}": "tests/customers/test_access.py",
     "/api/customers/{customer_id}/reveal": "tests/customers/test_access.py",
+    "/api/leads": "tests/leads/test_access.py",
+    "/api/leads/{lead_id}": "tests/leads/test_access.py",
+    "/api/leads/{lead_id}/stage": "tests/leads/test_access.py",
+    "/api/leads/{lead_id}/follow-ups": "tests/leads/test_access.py",
+    "/api/leads/{lead_id}/answers": "tests/leads/test_access.py",
 }
 
 

@@ -12,6 +12,8 @@ from autocrm.accounts.api import router as accounts_router
 from autocrm.accounts.auth import API_AUTH, UNAUTHORIZED, signed_in_only
 from autocrm.core.errors import AppError
 from autocrm.customers.api import router as customers_router
+from autocrm.intake import leads as lead_intake  # noqa: F401  (adds POST /api/leads)
+from autocrm.leads.api import router as leads_router
 
 # ninja's own errors, by status, under the codes the API's other answers use
 HTTP_CODES = {400: "bad_input", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
@@ -40,6 +42,7 @@ api = NinjaAPI(title="autocrm", version="0.2.0", docs_url="/docs", auth=API_AUTH
                parser=JsonOnly(), docs_decorator=signed_in_only)
 api.add_router("/auth", accounts_router)
 api.add_router("/customers", customers_router)
+api.add_router("/leads", leads_router)
 
 
 @api.exception_handler(AppError)

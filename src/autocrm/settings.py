@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "autocrm.customers",
     "autocrm.vehicles",
     "autocrm.interactions",
+    "autocrm.leads",
     "autocrm.analytics",
 ]
 
@@ -183,8 +184,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = True
-# Behind TLS in production: AUTOCRM_SECURE=1 sets secure cookies and HSTS.
 CSRF_FAILURE_VIEW = "autocrm.core.error_pages.csrf_failure"
+# Behind TLS in production: AUTOCRM_SECURE=1 sets secure cookies and HSTS.
 SECURE = os.environ.get("AUTOCRM_SECURE", "0") == "1"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0

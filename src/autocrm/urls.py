@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", include("autocrm.customers.urls")),
+    path("leads/", include("autocrm.intake.urls")),
+    path("leads/", include("autocrm.leads.urls")),
     path("ops/", include("autocrm.quality.urls")),
     path("audit/", include("autocrm.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from autocrm.accounts.rights import Level
@@ -24,8 +25,13 @@ class Department(models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
 
+    @property
+    def display_name(self) -> str:
+        """Return the name in the active language."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 def _level(label: Any) -> models.CharField:
@@ -50,14 +56,21 @@ class Role(models.Model):
     dataops = models.BooleanField(_("data operations"), default=False)
     user_admin = models.BooleanField(_("user administration"), default=False)
     audit = models.BooleanField(_("audit log"), default=False)
+    leads = models.BooleanField(_("leads"), default=False)
+    lead_assign = models.BooleanField(_("assign and approve leads"), default=False)
 
     class Meta:
         ordering = ["department", "code"]
         verbose_name = _("role")
         verbose_name_plural = _("roles")
 
+    @property
+    def display_name(self) -> str:
+        """Return the name in the active language."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class Membership(models.Model):

@@ -39,4 +39,6 @@ FLAGS = (
     "dataops",  # loads, interface-change notices, dealer error reports
     "user_admin",  # users, roles, tokens
     "audit",  # read the audit log
+    "leads",  # leads: one's own (a salesperson) or, with lead_assign, the dealer's or HQ's all
+    "lead_assign",  # assign, return and approve leads; see every lead in reach
 )

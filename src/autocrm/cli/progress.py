@@ -11,7 +11,7 @@ STAGE_ZH = {
     "read": "读取文件", "clean": "数据清洗", "prepare": "生成源记录", "supersede": "替换旧版本",
     "match": "客户匹配", "link": "关联车辆与帖子", "merge": "合并黄金记录", "publish": "写入数据库",
     "timeline": "写入接触记录", "repairs": "写入维修记录", "dealer_links": "更新经销商关系",
-    "search": "更新搜索索引",
+    "search": "更新搜索索引", "leads": "生成线索",
     "finish": "问题与统计", "indexes": "重建索引",
     "wait": "等待另一个导入完成",
 }

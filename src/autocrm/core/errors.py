@@ -35,3 +35,10 @@ class Forbidden(AppError):
 
     code = "forbidden"
     status = 403
+
+
+class Conflict(AppError):
+    """The request crossed another change (a stale version, a reused idempotency key)."""
+
+    code = "conflict"
+    status = 409

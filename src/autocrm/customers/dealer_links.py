@@ -84,3 +84,16 @@ def _derive(profile: pl.DataFrame, customers: list[int], recount: list[int]) -> 
 def remove(customer_ids: Collection[int]) -> None:
     """Remove every relation of customers that no longer exist."""
     bulk.delete_in(TABLE, "customer_id", sorted(customer_ids))
+
+
+def replace(relation: str, customer_ids: Collection[int], pairs: pl.DataFrame) -> None:
+    """Make `pairs` (customer_id, dealer_code, first_at) the whole of a service-written
+    relation (a lead assigned to a dealer) for these customers."""
+    if relation in derived():
+        raise ValueError(f"{relation!r} is derived by the batch, not written by a service")
+    bulk.execute_in(f"DELETE FROM {TABLE} WHERE relation = %s AND customer_id IN ({{}})",
+                    sorted(customer_ids), [relation])
+    if pairs.height:
+        bulk.insert_frame(TABLE, pairs.unique(["customer_id", "dealer_code"]).select(
+            "customer_id", "dealer_code", pl.lit(relation).alias("relation"),
+            pl.col("first_at").cast(pl.Date), pl.col("first_at").cast(pl.Date).alias("last_at")))

@@ -56,6 +56,10 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
          detail_fields=("signup_id", "event_name", "intended_model")),
     Kind("post", _("Forum post"), title_field="title",
          detail_fields=("post_id", "title", "nickname")),
+    Kind("lead", _("Lead"), title_field="intended_model",
+         detail_fields=("lead_source", "intended_model", "lead", "stage", "from", "reason")),
+    Kind("follow_up", _("Lead follow-up"), title_field="channel",
+         detail_fields=("lead", "channel", "reached")),
     # Repairs are read from the repair orders, not stored as entries: shown to every reader
     # with the right, another dealer's named only as "another dealer".
     Kind("repair", _("Repair"), right="repair", dealer_scoped=False),

@@ -34,6 +34,7 @@ from autocrm.customers.models import Customer, CustomerDealer, SearchTerm
 from autocrm.identity.models import MatchEvidence
 from autocrm.interactions import services as timeline
 from autocrm.interactions.models import Interaction
+from autocrm.leads import services as leads
 from autocrm.pipeline import finish, link, merge, publish
 from autocrm.pipeline.extract import (
     Extracted,
@@ -92,6 +93,7 @@ class BatchReport:
     vehicles: int = 0
     stages: dict[str, float] = field(default_factory=dict)
     memory: dict[str, float] = field(default_factory=dict)  # peak MiB after each stage
+    leads: dict[str, int] = field(default_factory=dict)  # new, existing (customer), merged
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -117,6 +119,7 @@ class Batch:
     profile: pl.DataFrame = field(default_factory=pl.DataFrame)  # their person records
     vehicle_ids: dict[str, int] = field(default_factory=dict)
     moved: set[int] = field(default_factory=set)  # customers whose ownership periods changed
+    lead_of: dict[int, int] = field(default_factory=dict)  # record id -> its lead
 
     @property
     def identified(self) -> Identified:
@@ -284,6 +287,15 @@ def derive_search(batch: Batch) -> None:
     search_terms.refresh(batch.affected | batch.moved | owners)
 
 
+def derive_leads(batch: Batch) -> None:
+    """Make the batch's lead records (lists, API rows, sign-ups naming a model, pre-sales
+    calls) leads, one open lead per customer."""
+    derived = leads.from_records(batch.records, batch.identified.new_customers, batch.actor)
+    batch.lead_of = derived.lead_of
+    batch.report.leads = {"new": derived.new, "existing": derived.existing,
+                          "merged": derived.merged}
+
+
 def finish_batch(batch: Batch) -> None:
     """Propose merges, write issues and notices, close the loads and fill the report."""
     finish.propose_merges(batch.identified, batch.records)
@@ -310,6 +322,7 @@ DERIVE: list[Stage] = [
     ("repairs", derive_repairs),
     ("dealer_links", derive_dealer_links),
     ("search", derive_search),
+    ("leads", derive_leads),
 ]
 STAGES: list[Stage] = [
     ("prepare", prepare), ("supersede", supersede), ("match", match), ("link", link_records),

@@ -1,0 +1,123 @@
+"""Leads API: list, read, move along the funnel, follow up, answer the questionnaire.
+Creating a lead (`POST /api/leads`) goes through the load pipeline: see autocrm.intake."""
+
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from autocrm.accounts.access import requires
+from autocrm.accounts.actor import actor_of
+from autocrm.core.converters import DbId
+from autocrm.leads import selectors, services
+from autocrm.leads.presenters import lead_out
+
+router = Router(tags=["leads"])
+
+
+class LeadOut(Schema):
+    id: int
+    customer_id: int
+    contact_name: str
+    stage: str
+    stage_label: str
+    grade: str
+    grade_reason: str
+    channel: str
+    sources: list[str]
+    intended_model: str
+    dealer_code: str
+    owner: str
+    answers: dict[str, str]
+    finance_interest: bool | None
+    trade_in_interest: bool | None
+    lost_reason: str
+    next_follow_up: dt.datetime | None
+    first_contact_at: dt.datetime | None
+    created_at: dt.datetime
+    version: int
+    allowed_stages: list[str]
+
+
+class LeadPage(Schema):
+    count: int
+    leads: list[LeadOut]
+
+
+class MoveIn(Schema):
+    stage: str = Field(max_length=16)
+    reason: str = Field("", max_length=32)
+    version: int | None = None
+
+
+class FollowUpIn(Schema):
+    channel: str = Field(max_length=12)
+    reached: bool = True
+    outcome: str = Field("", max_length=255)
+    next_at: dt.datetime | None = None
+
+
+class FollowUpOut(Schema):
+    id: int
+    lead_id: int
+    channel: str
+    reached: bool
+    next_follow_up: dt.datetime | None
+
+
+class AnswersIn(Schema):
+    answers: dict[str, str]
+    version: int | None = None
+
+
+@router.get("", response=LeadPage)
+@requires("leads")
+def list_leads(request: HttpRequest, stage: str = "", grade: str = "",
+               limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)
+               ) -> dict[str, Any]:
+    """The leads the caller may see (a salesperson: their own), next follow-up first."""
+    rows = selectors.visible(actor_of(request)).select_related("owner")
+    if stage:
+        rows = rows.filter(stage=stage)
+    if grade:
+        rows = rows.filter(grade=grade)
+    page = rows.order_by("next_follow_up", "id")[offset:offset + limit]
+    return {"count": rows.count(), "leads": [lead_out(lead) for lead in page]}
+
+
+@router.get("/{lead_id}", response=LeadOut)
+@requires("leads")
+def get_lead(request: HttpRequest, lead_id: DbId) -> dict[str, Any]:
+    """One lead the caller may see (404 otherwise)."""
+    return lead_out(selectors.get_lead(lead_id, actor_of(request)))
+
+
+@router.post("/{lead_id}/stage", response=LeadOut)
+@requires("leads")
+def move(request: HttpRequest, lead_id: DbId, body: MoveIn) -> dict[str, Any]:
+    """Move the lead along the funnel (400 names the allowed stages; lost needs a reason;
+    a stale `version` is 409)."""
+    lead = services.move(actor_of(request), lead_id, body.stage, version=body.version,
+                         reason=body.reason)
+    return lead_out(lead)
+
+
+@router.post("/{lead_id}/follow-ups", response={201: FollowUpOut})
+@requires("leads")
+def follow_up(request: HttpRequest, lead_id: DbId, body: FollowUpIn) -> Status[Any]:
+    """Log a follow-up; the next one is due at `next_at` or after the grade's cycle."""
+    done = services.follow_up(actor_of(request), lead_id, channel=body.channel,
+                              reached=body.reached, outcome=body.outcome, next_at=body.next_at)
+    lead = selectors.get_lead(lead_id, actor_of(request))
+    return Status(201, {"id": done.pk, "lead_id": lead.pk, "channel": done.channel,
+                        "reached": done.reached, "next_follow_up": lead.next_follow_up})
+
+
+@router.post("/{lead_id}/answers", response=LeadOut)
+@requires("leads")
+def answers(request: HttpRequest, lead_id: DbId, body: AnswersIn) -> dict[str, Any]:
+    """Record questionnaire answers; the grade is recomputed and its change kept."""
+    return lead_out(services.answer(actor_of(request), lead_id, body.answers,
+                                    version=body.version))

@@ -1,0 +1,127 @@
+"""Leads along the sales funnel, their follow-ups and the history of every change."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Stage(models.TextChoices):
+    NEW = "new", _("New")
+    CONTACTED = "contacted", _("Contacted")
+    VISIT = "visit", _("Showroom visit")
+    TEST_DRIVE = "test_drive", _("Test drive")
+    QUOTE = "quote", _("Quote")
+    ORDER = "order", _("Order")
+    DELIVERED = "delivered", _("Delivered")
+    LOST = "lost", _("Lost")
+
+
+class Grade(models.TextChoices):
+    ORDERED = "O", _("O · ordered")
+    DAYS_7 = "H", _("H · within 7 days")
+    DAYS_15 = "A", _("A · within 15 days")
+    DAYS_30 = "B", _("B · within 30 days")
+    DAYS_90 = "C", _("C · within 90 days")
+    NO_INTENT = "N", _("N · no intent")
+
+
+class Lead(models.Model):
+    """One person's interest in buying, from one or more channels, owned by HQ or a dealer."""
+
+    customer_id = models.BigIntegerField(_("customer"))
+    # the source records that brought it (a list row, an API call, a sign-up, an enquiry)
+    record_ids = models.JSONField(default=list, blank=True)
+    sources = models.JSONField(_("sources"), default=list, blank=True)
+    # the name as the lead gave it (王先生), which the golden record may not take
+    contact_name = models.CharField(_("contact name"), max_length=64, blank=True)
+    channel = models.CharField(_("channel"), max_length=16)
+    intended_model = models.CharField(_("intended model"), max_length=64, blank=True)
+    dealer_code = models.CharField(_("dealer"), max_length=16, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("salesperson"))
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices,
+                             default=Stage.NEW)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, default=Grade.DAYS_90)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    finance_interest = models.BooleanField(_("finance interest"), null=True)
+    trade_in_interest = models.BooleanField(_("trade-in interest"), null=True)
+    lost_reason = models.CharField(_("lost reason"), max_length=32, blank=True)
+    next_follow_up = models.DateTimeField(_("next follow-up"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    stage_at = models.DateTimeField(_("in stage since"))
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    version = models.IntegerField(default=1)  # optimistic lock: a stale write is a 409
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["customer_id", "stage"], name="lead_customer"),
+            models.Index(fields=["dealer_code", "stage"], name="lead_dealer"),
+            models.Index(fields=["owner", "next_follow_up"], name="lead_owner"),
+        ]
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_stage_display()} {self.grade}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage not in CLOSED
+
+
+CLOSED = (Stage.DELIVERED, Stage.LOST)
+
+
+class LeadChange(models.Model):
+    """One change of a lead's stage, grade, dealer or owner: its history, never rewritten."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+")
+    field = models.CharField(max_length=16)
+    old = models.CharField(max_length=64, blank=True)
+    new = models.CharField(max_length=64, blank=True)
+    reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("lead change")
+        verbose_name_plural = _("lead changes")
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old} → {self.new}"
+
+
+class FollowUp(models.Model):
+    """One contact with the lead's person: how, what came of it, when the next is due."""
+
+    class Channel(models.TextChoices):
+        CALL = "call", _("Phone call")
+        WECHAT = "wechat", _("WeChat")
+        SMS = "sms", _("SMS")
+        VISIT = "visit", _("Showroom visit")
+        TEST_DRIVE = "test_drive", _("Test drive")
+        QUOTE = "quote", _("Quote")
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="follow_ups")
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    reached = models.BooleanField(_("reached the customer"), default=True)
+    outcome = models.CharField(_("outcome"), max_length=255, blank=True)
+    next_at = models.DateTimeField(_("next follow-up"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.at:%Y-%m-%d}"

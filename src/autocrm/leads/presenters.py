@@ -1,0 +1,26 @@
+"""Leads as the API and pages show them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autocrm.leads import funnel, questionnaire
+from autocrm.leads.models import Lead
+
+
+def lead_out(lead: Lead) -> dict[str, Any]:
+    """Return a lead as the API answers it; the grade's reason in the caller's language."""
+    graded = questionnaire.grade(lead.answers, lenient=True)
+    return {
+        "id": lead.pk, "customer_id": lead.customer_id, "contact_name": lead.contact_name,
+        "stage": lead.stage,
+        "stage_label": str(lead.get_stage_display()), "grade": lead.grade,
+        "grade_reason": graded.reason, "channel": lead.channel, "sources": lead.sources,
+        "intended_model": lead.intended_model, "dealer_code": lead.dealer_code,
+        "owner": lead.owner.get_username() if lead.owner_id and lead.owner else "",
+        "answers": lead.answers, "finance_interest": lead.finance_interest,
+        "trade_in_interest": lead.trade_in_interest, "lost_reason": lead.lost_reason,
+        "next_follow_up": lead.next_follow_up, "first_contact_at": lead.first_contact_at,
+        "created_at": lead.created_at, "version": lead.version,
+        "allowed_stages": list(funnel.NEXT[lead.stage]),
+    }

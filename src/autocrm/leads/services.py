@@ -1,0 +1,248 @@
+"""Every change of a lead: made from loaded records, or by a person through one function that
+takes the Actor, is atomic, audited, kept in the lead's history and put on the timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from autocrm.accounts.actor import Actor
+from autocrm.core import audit
+from autocrm.core.errors import Conflict, InputError
+from autocrm.core.frames import present
+from autocrm.customers import dealer_links
+from autocrm.interactions import services as timeline
+from autocrm.leads import funnel, questionnaire, selectors
+from autocrm.leads.models import CLOSED, FollowUp, Lead, LeadChange, Stage
+
+RELATION = "lead"  # the dealer a lead is assigned to reaches its customer (P2)
+ANSWERS = [q.field for q in questionnaire.load().questions]
+# Which loaded rows are leads: a list or API row, a sign-up naming a model, a pre-sales call.
+PRESALES_CALL = "咨询"
+
+
+@dataclass
+class Derived:
+    """What a batch's records made of leads: the load's split, and each record's lead."""
+
+    new: int = 0  # a new lead for a person not known before
+    existing: int = 0  # a new lead (new interest) of a customer already known
+    merged: int = 0  # added to the customer's open lead: no second lead
+    lead_of: dict[int, int] = field(default_factory=dict)  # record id -> lead id
+
+
+def lead_rows(records: pl.DataFrame) -> pl.DataFrame:
+    """Return the records that are leads, with their channel, one row each."""
+    cols = ["record_id", "customer_id", "source", "feed", "entity", "dealer_code", "event_day",
+            "intended_model", "lead_source", "call_type", "name", "contact_name", *ANSWERS]
+    rows = present(records, cols)
+    rows = rows.with_columns(pl.lit(None, pl.Utf8).alias(c) for c in cols
+                             if c not in rows.columns).filter(pl.col("customer_id").is_not_null())
+    is_lead = (
+        (pl.col("entity") == "lead")
+        | ((pl.col("entity") == "event_signup") & pl.col("intended_model").is_not_null())
+        | ((pl.col("entity") == "call") & (pl.col("call_type") == PRESALES_CALL))
+    )
+    channel = (pl.when(pl.col("entity") == "call").then(pl.lit("call_centre"))
+               .when(pl.col("entity") == "event_signup").then(pl.lit("website"))
+               .otherwise(pl.col("lead_source").fill_null("website")))
+    return rows.filter(is_lead).with_columns(channel.alias("channel")).sort("record_id")
+
+
+def from_records(records: pl.DataFrame, new_customers: Collection[int],
+                 actor: Actor | None = None) -> Derived:
+    """Make the batch's lead records leads: a customer's open lead takes the record (its
+    source added), otherwise the record opens a new lead. Called by the batch, in its
+    transaction. A lead a dealer's user enters is theirs: their dealer's, owned by them."""
+    rows = lead_rows(records)
+    out = Derived()
+    if rows.is_empty():
+        return out
+    now = timezone.now()
+    form = questionnaire.load()
+    customers = sorted(set(rows["customer_id"].to_list()))
+    open_leads = {lead.customer_id: lead for lead in Lead.objects.filter(
+        customer_id__in=customers).exclude(stage__in=CLOSED).order_by("id")}
+    fresh: dict[int, Lead] = {}
+    new_set = set(new_customers)
+    for row in rows.iter_rows(named=True):
+        cid, rid = row["customer_id"], row["record_id"]
+        lead = open_leads.get(cid) or fresh.get(cid)
+        answers = {f: row[f] for f in ANSWERS if row.get(f)}
+        if lead is None:
+            graded = questionnaire.grade(answers, form, lenient=True)
+            lead = Lead(
+                customer_id=cid, record_ids=[rid], sources=[row["channel"]],
+                contact_name=(row["contact_name"] or row["name"] or "")[:64],
+                channel=row["channel"], intended_model=_model(row["intended_model"], form),
+                dealer_code=row["dealer_code"] or (actor.dealer_code if actor else "") or "",
+                owner=actor.user if actor and actor.dealer_code else None, grade=graded.grade,
+                answers=graded.answers, stage_at=now, created_at=now, updated_at=now,
+                next_follow_up=now + dt.timedelta(hours=form.first_contact_hours),
+                **_interest(graded.answers),
+            )
+            fresh[cid] = lead
+            if cid in new_set:
+                out.new += 1
+            else:
+                out.existing += 1
+            continue
+        out.merged += 1
+        lead.record_ids = [*lead.record_ids, rid]
+        if row["channel"] not in lead.sources:
+            lead.sources = [*lead.sources, row["channel"]]
+        lead.intended_model = lead.intended_model or _model(row["intended_model"], form)
+        if answers:
+            graded = questionnaire.grade({**lead.answers, **answers}, form, lenient=True)
+            lead.answers, lead.grade = graded.answers, graded.grade
+            lead.__dict__.update(_interest(graded.answers))
+        lead.updated_at = now
+        if lead.pk:
+            open_leads[cid] = lead
+    created = Lead.objects.bulk_create(list(fresh.values()))
+    kept = [lead for lead in open_leads.values() if lead.updated_at == now]
+    Lead.objects.bulk_update(kept, ["record_ids", "sources", "intended_model", "answers",
+                                    "grade", "finance_interest", "trade_in_interest",
+                                    "updated_at"])
+    LeadChange.objects.bulk_create(
+        LeadChange(lead=lead, at=now, field="stage", new=Stage.NEW, reason=lead.channel)
+        for lead in created)
+    out.lead_of = {rid: lead.pk for lead in [*created, *kept] for rid in lead.record_ids}
+    sync_reach(customers)
+    return out
+
+
+def _model(value: Any, form: questionnaire.Questionnaire) -> str:
+    """The catalogue's spelling of a loaded model, or the text as loaded if not in it."""
+    if not value:
+        return ""
+    try:
+        return questionnaire.check_model(str(value), form)
+    except InputError:
+        return str(value)[:64]
+
+
+def _interest(answers: dict[str, str]) -> dict[str, bool | None]:
+    def yes(f: str) -> bool | None:
+        return None if f not in answers else answers[f] == "yes"
+
+    return {"finance_interest": yes("finance"), "trade_in_interest": yes("trade_in")}
+
+
+def sync_reach(customer_ids: Collection[int]) -> None:
+    """Let exactly the dealers of these customers' open leads reach them (P2)."""
+    rows = Lead.objects.filter(customer_id__in=list(customer_ids)).exclude(
+        stage__in=CLOSED).exclude(dealer_code="").values_list("customer_id", "dealer_code",
+                                                             "created_at")
+    pairs = pl.DataFrame([(c, d, t.date()) for c, d, t in rows], orient="row",
+                         schema={"customer_id": pl.Int64, "dealer_code": pl.Utf8,
+                                 "first_at": pl.Date})
+    dealer_links.replace(RELATION, customer_ids, pairs)
+
+
+def _change(lead: Lead, actor: Actor, field_name: str, old: str, new: str,
+            reason: str = "") -> None:
+    LeadChange.objects.create(lead=lead, at=timezone.now(), by=actor.user, field=field_name,
+                              old=old, new=new, reason=reason)
+
+
+def _save(lead: Lead, version: int | None, fields: list[str]) -> None:
+    """Write the lead's fields if nobody changed it since `version`; else 409."""
+    if version is not None and version != lead.version:
+        raise Conflict(_("lead %(id)s was changed by someone else; reload it") % {
+            "id": lead.pk}, code="stale_version")
+    lead.updated_at = timezone.now()
+    changed = Lead.objects.filter(pk=lead.pk, version=lead.version).update(
+        version=F("version") + 1, updated_at=lead.updated_at,
+        **{f: getattr(lead, f) for f in fields})
+    if not changed:
+        raise Conflict(_("lead %(id)s was changed by someone else; reload it") % {
+            "id": lead.pk}, code="stale_version")
+    lead.version += 1
+
+
+@transaction.atomic
+def move(actor: Actor, lead_id: int, stage: str, *, version: int | None = None,
+         reason: str = "") -> Lead:
+    """Move a lead along the funnel; lost needs a reason code."""
+    lead = selectors.get_lead(lead_id, actor, for_update=True)
+    funnel.check(lead.stage, stage)
+    if stage == Stage.LOST and reason not in funnel.LOST_REASONS:
+        raise InputError(_("reason: a lost lead needs one of %(known)s") % {
+            "known": ", ".join(funnel.LOST_REASONS)}, code="reason_required")
+    old = lead.stage
+    now = timezone.now()
+    lead.stage, lead.stage_at = stage, now
+    lead.lost_reason = reason if stage == Stage.LOST else ""
+    lead.closed_at = now if stage in CLOSED else None
+    _save(lead, version, ["stage", "stage_at", "lost_reason", "closed_at"])
+    _change(lead, actor, "stage", old, stage, reason)
+    timeline.add_event(actor, lead.customer_id, "lead", title=lead.get_stage_display(),
+                       detail={"lead": lead.pk, "stage": stage, "from": old,
+                               "reason": reason}, dealer_code=lead.dealer_code)
+    audit.record("lead_stage", "lead", lead.pk, actor=actor.user,
+                 customer_id=lead.customer_id, old=old, new=stage, reason=reason)
+    if stage in CLOSED:
+        sync_reach([lead.customer_id])
+    return lead
+
+
+@transaction.atomic
+def follow_up(actor: Actor, lead_id: int, *, channel: str, reached: bool = True,
+              outcome: str = "", next_at: dt.datetime | None = None) -> FollowUp:
+    """Log one contact with the lead's person; set the next one (by default by grade)."""
+    lead = selectors.get_lead(lead_id, actor, for_update=True)
+    if not lead.is_open:
+        raise InputError(_("lead %(id)s is closed") % {"id": lead.pk}, code="lead_closed")
+    if channel not in FollowUp.Channel.values:
+        raise InputError(_("channel: %(value)r is not one of %(known)s") % {
+            "value": channel, "known": ", ".join(FollowUp.Channel.values)}, code="bad_channel")
+    now = timezone.now()
+    if next_at is not None and next_at <= now:
+        raise InputError(_("next_at: the next follow-up must be in the future"),
+                         code="bad_next_at")
+    done = FollowUp.objects.create(lead=lead, at=now, by=actor.user, channel=channel,
+                                   reached=reached, outcome=outcome[:255], next_at=next_at)
+    form = questionnaire.load()
+    lead.next_follow_up = next_at or now + dt.timedelta(days=form.cycle(lead.grade))
+    fields = ["next_follow_up"]
+    if reached and lead.first_contact_at is None:
+        lead.first_contact_at = now
+        fields.append("first_contact_at")
+    if reached and lead.stage == Stage.NEW:
+        lead.stage, lead.stage_at = Stage.CONTACTED, now
+        fields += ["stage", "stage_at"]
+        _change(lead, actor, "stage", Stage.NEW, Stage.CONTACTED, channel)
+    _save(lead, None, fields)
+    timeline.add_event(actor, lead.customer_id, "follow_up",
+                       title=done.get_channel_display(), summary=outcome,
+                       detail={"lead": lead.pk, "channel": channel, "reached": reached},
+                       dealer_code=lead.dealer_code)
+    audit.record("lead_follow_up", "lead", lead.pk, actor=actor.user,
+                 customer_id=lead.customer_id, channel=channel, reached=reached)
+    return done
+
+
+@transaction.atomic
+def answer(actor: Actor, lead_id: int, answers: dict[str, Any], *,
+           version: int | None = None) -> Lead:
+    """Record questionnaire answers; regrade the lead and keep the grade's history."""
+    lead = selectors.get_lead(lead_id, actor, for_update=True)
+    graded = questionnaire.grade({**lead.answers, **answers})
+    old = lead.grade
+    lead.answers, lead.grade = graded.answers, graded.grade
+    lead.__dict__.update(_interest(graded.answers))
+    _save(lead, version, ["answers", "grade", "finance_interest", "trade_in_interest"])
+    if old != lead.grade:
+        _change(lead, actor, "grade", old, lead.grade, graded.reason)
+    audit.record("lead_answers", "lead", lead.pk, actor=actor.user,
+                 customer_id=lead.customer_id, grade=lead.grade)
+    return lead

@@ -1,0 +1,75 @@
+"""Every lead page and API operation for a stranger, a role without leads, another dealer's
+salesperson and the lead's own salesperson: the guard test lists each of them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from autocrm.leads.models import FollowUp, Lead
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+NEW = {"name": "王先生", "phone": "13912345678", "intended_model": "A6L", "source": "walk_in"}
+ENDPOINTS: dict[str, tuple[str, str, Any]] = {
+    "api list": ("get", "/api/leads", None),
+    "api create": ("post", "/api/leads", {**NEW, "phone": "13912340000"}),
+    "api detail": ("get", "/api/leads/{lead}", None),
+    "api stage": ("post", "/api/leads/{lead}/stage", {"stage": "visit"}),
+    "api follow-up": ("post", "/api/leads/{lead}/follow-ups", {"channel": "call"}),
+    "api answers": ("post", "/api/leads/{lead}/answers", {"answers": {"budget": "range"}}),
+    "page list": ("get", "/leads/", None),
+    "page new": ("get", "/leads/new/", None),
+    "page check": ("get", "/leads/check/?phone=13912345678", None),
+    "page funnel": ("get", "/leads/funnel/", None),
+    "page detail": ("get", "/leads/{lead}/", None),
+    "page follow-up": ("post", "/leads/{lead}/follow-up/", {"channel": "wechat"}),
+    "page move": ("post", "/leads/{lead}/move/", {"stage": "quote"}),
+}
+# who: (role, dealer, username); expected status per endpoint, in ENDPOINTS order.
+MATRIX = {
+    "anonymous": ((None, None, None),
+                  (401, 401, 401, 401, 401, 401, 302, 302, 302, 302, 302, 302, 302)),
+    "lacking right": (("analyst", None, "ana"),
+                      (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "other dealer": (("dealer_sales", "D11002", "s9"),
+                     (200, 201, 404, 404, 404, 404, 200, 200, 200, 200, 404, 404, 404)),
+    "allowed": (("dealer_sales", "D11001", "s1"),
+                (200, 201, 200, 200, 201, 200, 200, 200, 200, 200, 200, 302, 302)),
+}
+
+
+def call(client: Client, endpoint: str, lead: int) -> Any:
+    method, url, body = ENDPOINTS[endpoint]
+    url = url.format(lead=lead)
+    if method == "get":
+        return client.get(url)
+    if url.startswith("/api/"):
+        return client.post(url, json.dumps(body), content_type="application/json")
+    return client.post(url, body)
+
+
+@pytest.mark.parametrize("who", list(MATRIX))
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+def test_permission_matrix(who: str, endpoint: str) -> None:
+    owner = Client()
+    owner.force_login(make_user("dealer_sales", "D11001", "s1"))
+    lead = owner.post("/api/leads", json.dumps(NEW), content_type="application/json").json()["id"]
+    (role, dealer, name), statuses = MATRIX[who]
+    expected = statuses[list(ENDPOINTS).index(endpoint)]
+    client = owner if name == "s1" else Client()
+    if role and name != "s1":
+        client.force_login(make_user(role, dealer, name))
+    before = (Lead.objects.count(), FollowUp.objects.count(),
+              Lead.objects.get(id=lead).version)
+    resp = call(client, endpoint, lead)
+    assert resp.status_code == expected, resp.content[:300]
+    if expected >= 400:
+        assert (Lead.objects.count(), FollowUp.objects.count(),
+                Lead.objects.get(id=lead).version) == before, "a denied call changes nothing"
+    if endpoint == "api list" and expected == 200:
+        assert resp.json()["count"] == (1 if name == "s1" else 0)
