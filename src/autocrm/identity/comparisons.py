@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
+import splink.comparison_library as cl
 from duckdb.sqltypes import BIGINT, DOUBLE, VARCHAR
 from rapidfuzz.distance import Indel, Levenshtein
 
@@ -40,6 +41,7 @@ def comparison(spec: FieldSpec) -> dict[str, Any]:
     """Return the Splink comparison (settings dict form) for one configured field."""
     builders = {
         "exact": _exact,
+        "name": _name,
         "name_zh": _name_zh,
         "phone": _phone,
         "date": _date,
@@ -84,6 +86,28 @@ def _else(m: float, u: float) -> Level:
 
 def _exact(spec: FieldSpec) -> list[Level]:
     return [_exact_level(spec, 0.9, 0.01), _else(0.1, 0.99)]
+
+
+# Starting m and u of Splink's NameComparison levels: exact, Jaro-Winkler >= 0.92, >= 0.88,
+# >= 0.7, else.
+NAME_MU = ((0.82, 0.002), (0.08, 0.001), (0.04, 0.002), (0.03, 0.05), (0.03, 0.945))
+
+
+def _name(spec: FieldSpec) -> list[Level]:
+    """Latin-script names: Splink's NameComparison levels, with starting m and u."""
+    levels = cl.NameComparison(spec.name).get_comparison("duckdb").as_dict()["comparison_levels"]
+    out = []
+    for level, (m, u) in zip(levels[1:], NAME_MU, strict=True):  # levels[0] is the null level
+        out.append(_level(level["sql_condition"], _jw_label(level), m, u))
+    out[0] = _exact_level(spec, *NAME_MU[0])
+    return out
+
+
+def _jw_label(level: dict[str, Any]) -> str:
+    sql = str(level["sql_condition"])
+    if sql == "ELSE":
+        return "else"
+    return "Jaro-Winkler >= " + sql.rsplit(">=", 1)[1].strip() if ">=" in sql else "exact"
 
 
 def _name_zh(spec: FieldSpec) -> list[Level]:
@@ -154,3 +178,10 @@ def _numeric(spec: FieldSpec) -> list[Level]:
         _level(f"abs({left} - {right}) <= 0.1 * {scale}", "within 10%", 0.04, 0.1),
         _else(0.03, 0.87),
     ]
+
+
+def level_labels(spec: FieldSpec) -> dict[int, str]:
+    """Map Splink's comparison vector value (gamma) of a field to its level's label."""
+    levels = comparison(spec)["comparison_levels"][1:]  # -1 is the null level
+    return {-1: "null", **{len(levels) - 1 - i: lv["label_for_charts"]
+                           for i, lv in enumerate(levels)}}

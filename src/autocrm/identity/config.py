@@ -9,7 +9,7 @@ from typing import Any
 
 from autocrm.core.errors import InputError
 
-COMPARISONS = ("exact", "name_zh", "phone", "date", "text_fuzzy", "numeric")
+COMPARISONS = ("exact", "name", "name_zh", "phone", "date", "text_fuzzy", "numeric")
 PINYIN_SUFFIX = "__pinyin"  # toneless pinyin of a name_zh field
 FORMAL_SUFFIX = "__formal"  # the name_zh field, null where it is a title (张总, 王先生, 小李)
 CONFIG_DIR = Path(__file__).parent / "config"
@@ -28,6 +28,7 @@ class FieldSpec:
     name: str
     comparison: str
     tf: bool = False  # term-frequency adjustment on the exact level (common names weigh less)
+    format: str | None = None  # date fields: strptime format of the input text (dedupe)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class NormaliseSpec:
     strip: bool = False
     lowercase: bool = False
     halfwidth: bool = False
+    null_values: tuple[str, ...] = ()  # cells equal to one of these (after the above) are empty
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class ProbabilisticSpec:
     min_records: int = 200  # fewer profiles than this: deterministic only, with a warning
     em_max_iterations: int = 25
     em_blocking: tuple[BlockSpec, ...] = ()  # empty: train on the blocking rules
+    prior: float | None = None  # fixed match prior instead of the estimate
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class MatchConfig:
     distinct: tuple[str, ...] = ()
     normalise: NormaliseSpec = field(default_factory=NormaliseSpec)
     probabilistic: ProbabilisticSpec = field(default_factory=ProbabilisticSpec)
+    link_only: str | None = None  # source column: records of one source are never compared
 
     def derived_columns(self) -> dict[str, str]:
         """Map each derivable column (`<name_zh field>__pinyin`, `__formal`) to its source."""
@@ -94,6 +98,8 @@ class MatchConfig:
         for block in (*self.blocking, *self.probabilistic.em_blocking):
             names.extend(block.columns)
         names.extend(self.distinct)
+        if self.link_only:
+            names.append(self.link_only)
         resolved = [derived.get(n, n) for n in names]
         return [n for i, n in enumerate(resolved) if n not in resolved[:i]]
 
@@ -116,7 +122,7 @@ def customers_config() -> MatchConfig:
 def parse_config(data: dict[str, Any], source: str = "<config>") -> MatchConfig:
     """Validate a decoded TOML document and build a `MatchConfig`."""
     _check_keys(data, {"id_column", "threshold", "fields", "deterministic", "blocking",
-                       "constraints", "normalise", "probabilistic"}, source)
+                       "constraints", "normalise", "probabilistic", "link_only"}, source)
     id_column = _string(data.get("id_column"), f"{source}: id_column")
     threshold = _number(data.get("threshold", 0.9), f"{source}: threshold")
     if not 0.0 < threshold < 1.0:
@@ -139,6 +145,8 @@ def parse_config(data: dict[str, Any], source: str = "<config>") -> MatchConfig:
         distinct=distinct,
         normalise=_normalise(_table(data, "normalise", source), source),
         probabilistic=_probabilistic(_table(data, "probabilistic", source), source),
+        link_only=_string(data["link_only"], f"{source}: link_only") if "link_only" in data
+        else None,
     )
     if id_column in config.used_columns():
         raise ConfigError(f"{source}: id_column '{id_column}' cannot also be matched on")
@@ -149,7 +157,7 @@ def _field(raw: Any, index: int, source: str) -> FieldSpec:
     where = f"{source}: fields[{index}]"
     if not isinstance(raw, dict):
         raise ConfigError(f"{where} must be a table")
-    _check_keys(raw, {"name", "comparison", "tf"}, where)
+    _check_keys(raw, {"name", "comparison", "tf", "format"}, where)
     name = _string(raw.get("name"), f"{where}.name")
     comparison = _string(raw.get("comparison"), f"{source}: field '{name}': comparison")
     if comparison not in COMPARISONS:
@@ -160,7 +168,12 @@ def _field(raw: Any, index: int, source: str) -> FieldSpec:
     tf = raw.get("tf", False)
     if not isinstance(tf, bool):
         raise ConfigError(f"{source}: field '{name}': tf must be true or false")
-    return FieldSpec(name=name, comparison=comparison, tf=tf)
+    form = raw.get("format")
+    if form is not None:
+        if comparison != "date":
+            raise ConfigError(f"{source}: field '{name}': format applies to date fields only")
+        form = _string(form, f"{source}: field '{name}': format")
+    return FieldSpec(name=name, comparison=comparison, tf=tf, format=form)
 
 
 def _key(raw: Any, index: int, source: str) -> KeySpec:
@@ -186,17 +199,21 @@ def _block(raw: Any, where: str) -> BlockSpec:
 
 def _normalise(raw: dict[str, Any], source: str) -> NormaliseSpec:
     where = f"{source}: normalise"
-    _check_keys(raw, {"strip", "lowercase", "halfwidth"}, where)
-    for key, value in raw.items():
+    _check_keys(raw, {"strip", "lowercase", "halfwidth", "null_values"}, where)
+    flags = {k: v for k, v in raw.items() if k != "null_values"}
+    for key, value in flags.items():
         if not isinstance(value, bool):
             raise ConfigError(f"{where}.{key} must be true or false")
-    return NormaliseSpec(**raw)
+    nulls = raw.get("null_values", [])
+    if not isinstance(nulls, list) or not all(isinstance(v, str) for v in nulls):
+        raise ConfigError(f'{where}.null_values must be a list of strings, e.g. ["NA", "-"]')
+    return NormaliseSpec(null_values=tuple(nulls), **flags)
 
 
 def _probabilistic(raw: dict[str, Any], source: str) -> ProbabilisticSpec:
     where = f"{source}: probabilistic"
     _check_keys(raw, {"recall", "u_max_pairs", "seed", "min_records", "em_max_iterations",
-                      "em_blocking"}, where)
+                      "em_blocking", "prior"}, where)
     recall = _number(raw.get("recall", 0.8), f"{where}.recall")
     if not 0.0 < recall <= 1.0:
         raise ConfigError(f"{where}.recall must be in (0, 1], got {recall}")
@@ -210,7 +227,12 @@ def _probabilistic(raw: dict[str, Any], source: str) -> ProbabilisticSpec:
     if not isinstance(rules, list):
         raise ConfigError(f"{where}.em_blocking must be an array of tables")
     em = tuple(_block(r, f"{where}.em_blocking[{i}]") for i, r in enumerate(rules))
-    return ProbabilisticSpec(recall=recall, em_blocking=em, **ints)
+    prior = None
+    if "prior" in raw:
+        prior = _number(raw["prior"], f"{where}.prior")
+        if not 0.0 < prior < 1.0:
+            raise ConfigError(f"{where}.prior must be between 0 and 1, got {prior}")
+    return ProbabilisticSpec(recall=recall, em_blocking=em, prior=prior, **ints)
 
 
 def _tables(data: dict[str, Any], key: str, source: str) -> list[Any]:

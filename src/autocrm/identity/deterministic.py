@@ -26,7 +26,7 @@ def run_keys(
     evidence = [pl.DataFrame(schema=EVIDENCE_SCHEMA)]
     merges = [pl.DataFrame(schema=RULE_MERGE_SCHEMA)]
     for key in config.deterministic:
-        members = key_members(frame, state, key)
+        members = key_members(frame, state, key, config.link_only)
         extra = node_codes(frame, state, key.distinct) if key.distinct else None
         outcome = link_groups(state, members, resolve_all=False, extra=extra)
         rule = f"det:{key.name}"
@@ -38,19 +38,32 @@ def run_keys(
     return pl.concat(evidence), pl.concat(merges)
 
 
-def key_members(frame: pl.DataFrame, state: LinkState, key: KeySpec) -> Members:
-    """Memberships of nodes in key groups: records equal on every key column."""
+def key_members(
+    frame: pl.DataFrame, state: LinkState, key: KeySpec, link_only: str | None = None
+) -> Members:
+    """Memberships of nodes in key groups: records equal on every key column.
+
+    With `link_only` (a source column) a group holding records of one source only is dropped.
+    """
     columns = list(key.columns)
     hashed = pl.col(columns[0]) if len(columns) == 1 else pl.struct(columns)
     keyed = frame.select(  # select before filtering: the frame is wide
         "_m_rid", "_m_new", hashed.hash(seed=3).alias("s"),
         pl.all_horizontal(pl.col(c).is_not_null() for c in columns).alias("keyed"),
+        *([config_source(link_only)] if link_only else []),
     ).filter("keyed")
+    if link_only:  # only groups across sources: their closure is that of the cross pairs
+        keyed = keyed.filter(pl.col("_m_src").n_unique().over("s") > 1)
     rid = keyed["_m_rid"].to_numpy()
     return members_of(
         keyed["s"].to_numpy(), state.node[rid], rid, keyed["_m_new"].to_numpy(),
         np.ones(rid.size),
     )
+
+
+def config_source(column: str) -> pl.Expr:
+    """The source column of link-only mode, as `_m_src`."""
+    return pl.col(column).cast(pl.Utf8).alias("_m_src")
 
 
 def node_codes(frame: pl.DataFrame, state: LinkState, columns: tuple[str, ...]) -> np.ndarray:

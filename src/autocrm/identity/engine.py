@@ -13,6 +13,7 @@ from autocrm.identity.config import MatchConfig
 from autocrm.identity.deterministic import EVIDENCE_SCHEMA, RULE_MERGE_SCHEMA, run_keys
 from autocrm.identity.linking import LinkState, link_groups, members_of
 from autocrm.identity.prepare import CLUSTER, MatchError, initial_state, working_frame
+from autocrm.identity.prior import Prior
 from autocrm.identity.probabilistic import score_pairs
 
 __all__ = ["MatchError", "MatchResult", "match"]
@@ -30,6 +31,9 @@ class MatchResult:
     merges: pl.DataFrame  # cluster_a, cluster_b, rule, score: for steward review, not applied
     warnings: list[str] = field(default_factory=list)
     model: dict[str, Any] | None = None  # the probabilistic model this run trained, if any
+    prior: Prior | None = None  # the match prior the probabilistic stage used, if it ran
+    compared: int | None = None  # candidate pairs the probabilistic stage scored, if counted
+    pairs: pl.DataFrame | None = None  # scored pairs kept on request: left_id, right_id, ...
 
 
 def match(
@@ -38,21 +42,26 @@ def match(
     existing: pl.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
     model: dict[str, Any] | None = None,
+    keep_pairs_above: float | None = None,
+    count_pairs: bool = False,
 ) -> MatchResult:
     """Cluster `records`, optionally against `existing` records that carry a cluster_id.
 
     New records joining an existing cluster get its id; new clusters get ids above the
     largest existing one. Existing clusters are never joined: links between them are
     reported in `merges` and the new record goes with the best-supported one. With `model`
-    the probabilistic stage scores with it instead of training.
+    the probabilistic stage scores with it instead of training. With `keep_pairs_above` the
+    scored pairs at least that likely are returned in `pairs`; `count_pairs` counts the
+    candidate pairs scored.
     """
     say = progress or (lambda _message: None)
     frame = working_frame(records, config, existing)
     state = initial_state(frame, config)
     say(f"matching {records.height} records against {frame.height - records.height} existing")
     det_evidence, det_merges = run_keys(frame, state, config, say)
-    scored = score_pairs(frame, state, config, say, model)
-    splink_evidence, splink_merges = _link_scored(state, scored.pairs)
+    scored = score_pairs(frame, state, config, say, model, keep_pairs_above, count_pairs)
+    above = scored.pairs.filter(pl.col("score") >= config.threshold)
+    splink_evidence, splink_merges = _link_scored(state, above)
     # Keys once more: a nameless call whose phone showed two spellings of one name (张伟 and
     # 张玮) was ambiguous before the probabilistic stage joined the spellings; now it is not.
     evidence, merges = [det_evidence, splink_evidence], [det_merges, splink_merges]
@@ -66,6 +75,10 @@ def match(
         merges=_merges_table(pl.concat(merges)),
         warnings=scored.warnings,
         model=scored.model,
+        prior=scored.prior,
+        compared=scored.compared,
+        pairs=None if keep_pairs_above is None else _pairs_with_ids(frame, scored.pairs,
+                                                                     config.id_column),
     )
 
 
@@ -129,6 +142,15 @@ def _evidence_with_ids(frame: pl.DataFrame, evidence: pl.DataFrame, id_column: s
         "rule",
         "score",
         "detail",
+    )
+
+
+def _pairs_with_ids(frame: pl.DataFrame, pairs: pl.DataFrame, id_column: str) -> pl.DataFrame:
+    ids = frame[id_column]
+    return pairs.select(
+        ids.gather(pairs["left"]).alias("left_id"),
+        ids.gather(pairs["right"]).alias("right_id"),
+        "score", "weight", "detail",
     )
 
 

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
 import polars as pl
 from splink import DuckDBAPI, Linker
 
+from autocrm.identity import prior as priors
 from autocrm.identity.comparisons import compared_columns, comparison, register_functions
 from autocrm.identity.config import BlockSpec, MatchConfig
 from autocrm.identity.linking import LinkState
@@ -29,7 +29,8 @@ from autocrm.identity.linking import LinkState
 log = logging.getLogger(__name__)
 REP = "_m_rep"
 MIN_EM_PAIRS = 50
-PAIR_SCHEMA = {"left": pl.Int64, "right": pl.Int64, "score": pl.Float64, "detail": pl.Utf8}
+PAIR_SCHEMA = {"left": pl.Int64, "right": pl.Int64, "score": pl.Float64, "weight": pl.Float64,
+               "detail": pl.Utf8}
 
 
 @dataclass
@@ -39,6 +40,8 @@ class ScoredPairs:
     pairs: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PAIR_SCHEMA))
     warnings: list[str] = field(default_factory=list)
     model: dict[str, Any] | None = None  # the model trained by this run, None when reused
+    prior: priors.Prior | None = None  # the prior the pairs were scored with
+    compared: int | None = None  # candidate pairs scored, when counted
 
 
 def trained_parts(model: dict[str, Any]) -> dict[str, Any]:
@@ -55,11 +58,15 @@ def score_pairs(
     config: MatchConfig,
     progress: Callable[[str], None],
     model: dict[str, Any] | None = None,
+    keep_below: float | None = None,
+    count_pairs: bool = False,
 ) -> ScoredPairs:
     """Score candidate pairs between nodes with Splink; return those above the threshold.
 
     With `model` (from `trained_parts` of an earlier run with the same config) the run skips
-    training, which is most of its time on a small incremental batch.
+    training, which is most of its time on a small incremental batch. With `keep_below` the
+    pairs scoring at least that are returned too (the caller links only those above the
+    threshold); with `count_pairs` the number of candidate pairs scored is counted.
     """
     if not config.fields or not config.blocking:
         return ScoredPairs(warnings=["probabilistic stage skipped: no fields or blocking"])
@@ -76,7 +83,8 @@ def score_pairs(
         # of adding to the peak of a load that holds its whole batch in memory.
         con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": tmp})
         try:
-            return _run_splink(con, Path(tmp), profiles, state, config, progress, model)
+            return _run_splink(con, Path(tmp), profiles, state, config, progress, model,
+                               keep_below, count_pairs)
         except Exception as exc:  # a matching run must not die in the optional stage
             log.exception("probabilistic stage failed")
             return ScoredPairs(warnings=[
@@ -109,6 +117,8 @@ def _profile_columns(config: MatchConfig) -> list[str]:
         names.extend(compared_columns(spec))
     for block in (*config.blocking, *config.probabilistic.em_blocking):
         names.extend(block.columns)
+    if config.link_only:  # a profile is also per source, so each source keeps its records
+        names.append(config.link_only)
     return list(dict.fromkeys(names))
 
 
@@ -120,39 +130,64 @@ def _run_splink(
     config: MatchConfig,
     progress: Callable[[str], None],
     model: dict[str, Any] | None,
+    keep_below: float | None,
+    count_pairs: bool,
 ) -> ScoredPairs:
     register_functions(con)
     profiles.write_parquet(tmp / "profiles.parquet")
     con.execute(f"CREATE TABLE profiles AS SELECT * FROM read_parquet('{tmp}/profiles.parquet')")
     warnings: list[str] = []
+    spec = config.probabilistic
+    within = priors.within_pairs(profiles)
+    keys = priors.from_keys(within, profiles.height, spec.recall)
     if model is None:
-        settings = _settings(config, state, _prior(profiles, config, warnings))
-        linker = _train(con, settings, config, profiles.height, warnings, progress)
+        start = spec.prior or keys or min(0.5, 1.0 / profiles.height)
+        linker = _train(con, _settings(config, state, start), config, profiles.height,
+                        warnings, progress)
         trained: dict[str, Any] | None = trained_parts(linker.misc.save_model_to_json())
     else:  # the stored model brings its prior: no estimate (nor its warning) from this batch
         progress("probabilistic: using the stored model")
-        settings = _settings(config, state, model["probability_two_random_records_match"])
+        start = model["probability_two_random_records_match"]
+        settings = _settings(config, state, start)
         linker, trained = _linker(con, {**settings, "comparisons": model["comparisons"]}), None
+    floor = config.threshold if keep_below is None else min(keep_below, config.threshold)
+    estimate = model is None and spec.prior is None
     progress("probabilistic: scoring candidate pairs")
-    predictions = linker.inference.predict(threshold_match_probability=config.threshold)
-    pairs = _read_pairs(con, tmp, predictions.physical_name, config)
-    progress(f"probabilistic: {pairs.height} pairs above {config.threshold}")
-    return ScoredPairs(pairs=pairs, warnings=warnings, model=trained)
+    table = _predict(linker, start, floor, estimate, keep_below is not None)
+    if estimate:
+        weights = con.execute(f"SELECT match_weight FROM {table}").fetchnumpy()["match_weight"]
+        em = priors.from_pairs(weights, start, within, profiles.height)
+        said: list[str] = []  # the prior's warnings come first, as the prior comes first
+        used = priors.choose(keys, em, profiles.height, said)
+        warnings[:0] = said
+    else:
+        used = priors.Prior(used=start, source="model" if model else "config")
+    if trained is not None:
+        trained["probability_two_random_records_match"] = used.used
+    progress(f"probabilistic: prior {used.used:.3g} ({used.source})")
+    shift = priors.log2_odds(used.used) - priors.log2_odds(start)
+    pairs = _read_pairs(con, tmp, table, config, floor, shift)
+    above = int((pairs["score"] >= config.threshold).sum())
+    progress(f"probabilistic: {above} pairs above {config.threshold}")
+    compared = _compared_pairs(con, config, state) if count_pairs else None
+    return ScoredPairs(pairs=pairs, warnings=warnings, model=trained, prior=used,
+                       compared=compared)
 
 
-def _prior(profiles: pl.DataFrame, config: MatchConfig, warnings: list[str]) -> float:
-    """Estimate the match prior from pairs inside deterministic nodes, scaled by recall.
+def _predict(linker: Linker, start: float, floor: float, estimate: bool, every: bool) -> str:
+    """Score candidate pairs; return the table of those kept.
 
-    Counting transitive node pairs (not just pairs one rule finds directly) keeps the prior
-    from collapsing when the keys are strict.
+    To estimate the prior every pair with a Bayes factor of at least 1 is kept (the others
+    add at most the prior each to the expected number of matches); otherwise those at least
+    `floor` likely, or every pair when `every`.
     """
-    total = profiles.height * (profiles.height - 1) / 2
-    sizes = profiles["_m_node"].value_counts()["count"].to_numpy().astype(np.float64)
-    within = float((sizes * (sizes - 1) / 2).sum())
-    if within == 0:
-        warnings.append("no deterministic matches to estimate the prior; assuming 1 per record")
-        return min(0.5, 1.0 / profiles.height)
-    return min(0.5, within / config.probabilistic.recall / total)
+    if every or floor <= 0:
+        predictions = linker.inference.predict()
+    elif estimate:
+        predictions = linker.inference.predict(threshold_match_weight=priors.log2_odds(start))
+    else:
+        predictions = linker.inference.predict(threshold_match_probability=floor)
+    return str(predictions.physical_name)
 
 
 def _settings(config: MatchConfig, state: LinkState, prior: float) -> dict[str, object]:
@@ -162,7 +197,7 @@ def _settings(config: MatchConfig, state: LinkState, prior: float) -> dict[str, 
         "probability_two_random_records_match": prior,
         "comparisons": [comparison(spec) for spec in config.fields],
         "blocking_rules_to_generate_predictions": [
-            _prediction_rule(block, state) for block in config.blocking
+            _prediction_rule(block, state, config) for block in config.blocking
         ],
         "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": False,
@@ -175,9 +210,14 @@ def _equality(block: BlockSpec) -> str:
     return " AND ".join(f'l."{c}" = r."{c}"' for c in block.columns)
 
 
-def _prediction_rule(block: BlockSpec, state: LinkState) -> str:
-    """Blocking SQL that also skips pairs the constraints or earlier links already decide."""
+def _prediction_rule(block: BlockSpec, state: LinkState, config: MatchConfig) -> str:
+    """Blocking SQL that also skips pairs the constraints or earlier links already decide.
+
+    In link-only mode records of one source are never compared.
+    """
     parts = [_equality(block), "l._m_node <> r._m_node"]
+    if config.link_only:
+        parts.append(f'l."{config.link_only}" <> r."{config.link_only}"')
     for c in range(state.values.shape[0]):
         if c == state.ex_row:
             parts.append("(l._m_new OR r._m_new)")
@@ -227,6 +267,20 @@ def _train(
     return linker
 
 
+def _compared_pairs(con: duckdb.DuckDBPyConnection, config: MatchConfig, state: LinkState) -> int:
+    """Candidate pairs the prediction rules bring, each pair once (as Splink scores them)."""
+    rules = [_prediction_rule(block, state, config) for block in config.blocking]
+    total = 0
+    for i, rule in enumerate(rules):
+        earlier = " OR ".join(f"coalesce(({r}), false)" for r in rules[:i]) or "false"
+        row = con.execute(
+            f"SELECT count(*) FROM profiles l JOIN profiles r ON l.{REP} < r.{REP} "
+            f"AND ({rule}) WHERE NOT ({earlier})"
+        ).fetchone()
+        total += int(row[0]) if row else 0
+    return total
+
+
 def _pair_count(con: duckdb.DuckDBPyConnection, block: BlockSpec) -> int:
     """Pairs a blocking rule yields over the profiles."""
     columns = ", ".join(f'"{c}"' for c in block.columns)
@@ -239,22 +293,29 @@ def _pair_count(con: duckdb.DuckDBPyConnection, block: BlockSpec) -> int:
 
 
 def _read_pairs(
-    con: duckdb.DuckDBPyConnection, tmp: Path, table: str, config: MatchConfig
+    con: duckdb.DuckDBPyConnection, tmp: Path, table: str, config: MatchConfig, floor: float,
+    shift: float,
 ) -> pl.DataFrame:
-    """Fetch scored pairs with a JSON detail of compared values and gamma levels."""
+    """Fetch pairs at least `floor` likely with a JSON detail of compared values and levels.
+
+    `shift` moves the match weights from the prior Splink scored with to the one chosen.
+    """
     fields = [spec.name for spec in config.fields]
+    weight = f"(match_weight + {shift!r})" if shift else "match_weight"
+    score = f"1.0 / (1.0 + pow(2.0, -{weight}))" if shift else "match_probability"
     select = ", ".join(
-        [f"{REP}_l AS left, {REP}_r AS right, match_probability AS score"]
+        [f"{REP}_l AS left, {REP}_r AS right, {score} AS score, {weight} AS weight"]
         + [f'CAST("{f}_l" AS VARCHAR) AS "{f}_l", CAST("{f}_r" AS VARCHAR) AS "{f}_r", '
            f'gamma_{f} AS "{f}_g"' for f in fields]
     )
     out = tmp / "pairs.parquet"
-    con.execute(f"COPY (SELECT {select} FROM {table}) TO '{out}' (FORMAT parquet)")
+    con.execute(f"COPY (SELECT {select} FROM {table} WHERE {score} >= {floor!r}) "
+                f"TO '{out}' (FORMAT parquet)")
     raw = pl.read_parquet(out)
     detail = pl.struct(
         [pl.struct(l=pl.col(f"{f}_l"), r=pl.col(f"{f}_r"), gamma=pl.col(f"{f}_g")).alias(f)
          for f in fields]
     ).struct.json_encode()
-    return raw.select("left", "right", "score", detail.alias("detail")).cast(
+    return raw.select("left", "right", "score", "weight", detail.alias("detail")).cast(
         PAIR_SCHEMA  # type: ignore[arg-type]
     )
