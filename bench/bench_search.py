@@ -449,6 +449,8 @@ def main() -> None:
                         help="per run for a class whose warm-up median is over the p99 target")
     parser.add_argument("--working-tree", action="store_true",
                         help="run on the working tree, not on an export of HEAD")
+    parser.add_argument("--saved", default="",
+                        help="backends whose figures an earlier run saved under --home")
     parser.add_argument("--no-doc", action="store_true", help="print, do not write the doc")
     parser.add_argument("--job", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--need", type=int, default=0, help=argparse.SUPPRESS)
@@ -469,6 +471,14 @@ def main() -> None:
             "finds the customer | p50 / baseline p50 |", "|---" * 10 + "|"]
     facts, verdicts, explained = [], [], []
     for backend in args.backends.split(","):
+        saved = args.home / f"result-{backend}-{data.name.removeprefix('data-')}.json"
+        if backend in args.saved.split(","):  # measured by an earlier invocation
+            part = json.loads(saved.read_text())
+            rows += part["rows"]
+            verdicts += part["verdicts"]
+            facts += part["facts"]
+            explained += part["explained"]
+            continue
         if backend == "postgres" and not args.pg_url:
             continue
         env, load = store(backend, data, args.home, args.pg_url, args.reload,
@@ -497,8 +507,12 @@ def main() -> None:
             f"resident memory {m['memory']['max_mib']:,.0f} MiB per process, "
             f"{m['memory']['sum_mib']:,.0f} MiB master and 2 workers.")
         print("\n".join(rows + lines), flush=True)
-        if missed:
-            explained += [f"### {backend}", "", *explain_missed(env, m, missed)]
+        why = [f"### {backend}", "", *explain_missed(env, m, missed)] if missed else []
+        explained += why
+        saved.write_text(json.dumps({"rows": table(backend, sample, stats), "verdicts": lines,
+                                     "facts": facts[-1:], "explained": why,
+                                     "raw": {f"{u} {c}": v for (u, c), v in stats.items()}},
+                                    ensure_ascii=False))
     text = "\n".join([
         f"Measured {dt.date.today()} on {machine()} (2 cores shared with other engineers' "
         f"test runs: figures are noisy); {args.customers:,} customers (`autocrm generate`, "
