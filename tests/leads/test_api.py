@@ -163,8 +163,42 @@ def test_a_prospect_list_splits_into_new_existing_and_duplicate_leads(tmp_path: 
     ]
     report = batch.run([("LEAD", write_csv(tmp_path / "LEAD" / "show.csv", header, rows))],
                        today=dt.date(2026, 11, 21))
-    assert report.leads == {"new": 2, "existing": 1, "merged": 1}
+    assert report.leads == {"new": 2, "existing": 1, "merged": 1, "won": 0}
     leads = {Customer.objects.get(id=lead.customer_id).name: (lead.grade, lead.sources)
              for lead in Lead.objects.all()}
     assert leads == {"孙丽": ("H", ["auto_show"]), "赵敏": ("B", ["auto_show"]),
                      "周杰": ("C", ["auto_show", "bought_list"])}
+
+
+def test_a_later_contract_of_the_same_person_closes_the_lead_as_won(tmp_path: Path) -> None:
+    crm = client_for("crm_manager")
+    lead = post(crm, "/api/leads", {"name": "孙丽", "phone": "13500135000",
+                                    "intended_model": "A6L", "source": "auto_show"}).json()
+    contract = write_csv(tmp_path / "FIN" / "fin.csv", FIN_HEADER,
+                         [fin_row("F9", "孙丽", ric(seq="555"), "13500135000", vin(5))])
+    report = batch.run([("FIN", contract)], today=dt.date(2026, 12, 1))
+    assert report.leads["won"] == 1
+    won = Lead.objects.get(id=lead["id"])
+    record = SourceRecord.objects.get(source="FIN")
+    assert (won.stage, won.purchase_type, won.won_record_id) == ("delivered", "first", record.id)
+    assert record.customer_id == lead["customer_id"]  # the prospect is the buyer
+    assert list(LeadChange.objects.filter(lead=won).values_list("old", "new")) == [
+        ("", "new"), ("new", "delivered")]
+
+
+def test_a_steward_merge_moves_the_leads_and_keeps_one_open() -> None:
+    from autocrm.accounts.actor import SYSTEM
+    from autocrm.identity.services import merge_customers
+
+    crm = client_for("crm_manager")
+    a = post(crm, "/api/leads", {"name": "孙丽", "phone": "13500135000", "source": "website"})
+    b = post(crm, "/api/leads", {"name": "孙莉", "phone": "13500135999", "source": "wechat"})
+    first, second = a.json(), b.json()
+    assert first["customer_id"] != second["customer_id"]
+    merge_customers(first["customer_id"], second["customer_id"], SYSTEM)
+    kept = Lead.objects.get(id=first["id"])
+    assert (kept.customer_id, kept.stage, kept.sources) == (
+        first["customer_id"], "new", ["website", "wechat"])
+    other = Lead.objects.get(id=second["id"])
+    assert (other.customer_id, other.stage, other.lost_reason) == (
+        first["customer_id"], "lost", "merged")

@@ -68,6 +68,10 @@ def _derive(profile: pl.DataFrame, customers: list[int], recount: list[int]) -> 
     """Return (COLUMNS): record relations of `customers` from their records, serviced
     relations of `recount` from their vehicles' repairs."""
     wanted = pl.DataFrame({"customer_id": customers}, schema={"customer_id": pl.Int64})
+    if profile.is_empty():  # none of their records is of a dealer-relation feed
+        profile = pl.DataFrame(schema={"customer_id": pl.Int64, "source": pl.Utf8,
+                                       "feed": pl.Utf8, "dealer_code": pl.Utf8,
+                                       "event_day": pl.Date})
     relation = pl.concat_str(["source", "feed"], separator="/").replace_strict(
         {f"{s}/{f}": r for (s, f), r in dealer_relations().items()}, default=None)
     rel = profile.select("customer_id", "source", "feed", "dealer_code", "event_day").filter(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from autocrm.accounts.actor import Actor
 from autocrm.core import audit, locks
 from autocrm.core.errors import AppError, NotFound
-from autocrm.customers import golden
+from autocrm.customers import golden, signals
 from autocrm.customers import services as customer_services
 from autocrm.customers.models import Customer, HeldChange
 from autocrm.identity.models import MergeProposal
@@ -46,6 +46,7 @@ def merge_customers(keep_id: int, drop_id: int, actor: Actor) -> Customer:
     vins = customer_services.move_records(ids, keep_id) if ids else []
     HeldChange.objects.filter(customer_id=drop_id).update(customer_id=keep_id)
     timeline.move_customer(drop_id, keep_id)
+    signals.merged.send(sender=Customer, keep=keep_id, drop=drop_id)
     customer_services.refresh_vehicles(vins)
     customer_services.rebuild([keep_id, drop_id])
     customer_services.relink_dealers([keep_id])

@@ -39,6 +39,8 @@ class LeadOut(Schema):
     created_at: dt.datetime
     version: int
     allowed_stages: list[str]
+    purchase_type: str
+    won_record_id: int | None
 
 
 class LeadPage(Schema):

@@ -49,6 +49,12 @@ class Lead(models.Model):
     finance_interest = models.BooleanField(_("finance interest"), null=True)
     trade_in_interest = models.BooleanField(_("trade-in interest"), null=True)
     lost_reason = models.CharField(_("lost reason"), max_length=32, blank=True)
+    # won from the data: the invoice or contract that closed it, and what kind of purchase
+    won_record_id = models.BigIntegerField(_("won by record"), null=True, blank=True)
+    purchase_type = models.CharField(_("purchase"), max_length=12, blank=True,
+                                     choices=[("first", _("first purchase")),
+                                              ("repurchase", _("repurchase")),
+                                              ("trade_in", _("trade-in"))])
     next_follow_up = models.DateTimeField(_("next follow-up"), null=True, blank=True)
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
     stage_at = models.DateTimeField(_("in stage since"))

@@ -23,4 +23,5 @@ def lead_out(lead: Lead) -> dict[str, Any]:
         "next_follow_up": lead.next_follow_up, "first_contact_at": lead.first_contact_at,
         "created_at": lead.created_at, "version": lead.version,
         "allowed_stages": list(funnel.NEXT[lead.stage]),
+        "purchase_type": lead.purchase_type, "won_record_id": lead.won_record_id,
     }

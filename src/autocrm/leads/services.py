@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,11 +22,13 @@ from autocrm.customers import dealer_links
 from autocrm.interactions import services as timeline
 from autocrm.leads import funnel, questionnaire, selectors
 from autocrm.leads.models import CLOSED, FollowUp, Lead, LeadChange, Stage
+from autocrm.vehicles.models import Ownership
 
 RELATION = "lead"  # the dealer a lead is assigned to reaches its customer (P2)
 ANSWERS = [q.field for q in questionnaire.load().questions]
 # Which loaded rows are leads: a list or API row, a sign-up naming a model, a pre-sales call.
 PRESALES_CALL = "咨询"
+PURCHASES = ("invoice", "contract")  # a record of these closes the customer's open lead as won
 
 
 @dataclass
@@ -118,6 +120,45 @@ def from_records(records: pl.DataFrame, new_customers: Collection[int],
     out.lead_of = {rid: lead.pk for lead in [*created, *kept] for rid in lead.record_ids}
     sync_reach(customers)
     return out
+
+
+def close_won(records: pl.DataFrame) -> int:
+    """Close as won (delivered) the open leads of customers whose invoice or finance contract
+    the batch brings, with that record as evidence, and say what purchase it was: a repurchase
+    when the customer already owned another car of the brand, a trade-in when the lead wanted
+    one, else a first purchase (T5). Return how many."""
+    cols = ["record_id", "customer_id", "entity"]
+    rows = present(records, cols)
+    if set(cols) - set(rows.columns):
+        return 0
+    bought = rows.filter(pl.col("entity").is_in(PURCHASES) & pl.col("customer_id").is_not_null())
+    if bought.is_empty():
+        return 0
+    evidence = dict(bought.group_by("customer_id").agg(pl.col("record_id").min()).iter_rows())
+    leads = list(Lead.objects.filter(customer_id__in=list(evidence)).exclude(stage__in=CLOSED))
+    if not leads:
+        return 0
+    cars = dict(Ownership.objects.filter(customer_id__in=[x.customer_id for x in leads]).values(
+        "customer_id").annotate(n=Count("vehicle_id", distinct=True)).values_list(
+        "customer_id", "n"))
+    now = timezone.now()
+    for lead in leads:
+        old = lead.stage
+        lead.stage, lead.stage_at, lead.closed_at = Stage.DELIVERED, now, now
+        lead.won_record_id = evidence[lead.customer_id]
+        lead.purchase_type = ("repurchase" if cars.get(lead.customer_id, 0) > 1 else
+                              "trade_in" if lead.trade_in_interest else "first")
+        lead.updated_at = now
+        lead.version += 1
+        lead.__dict__["_old_stage"] = old
+    Lead.objects.bulk_update(leads, ["stage", "stage_at", "closed_at", "won_record_id",
+                                     "purchase_type", "updated_at", "version"])
+    LeadChange.objects.bulk_create(
+        LeadChange(lead=lead, at=now, field="stage", old=lead.__dict__["_old_stage"],
+                   new=Stage.DELIVERED, reason=f"won: record {lead.won_record_id}")
+        for lead in leads)
+    sync_reach([x.customer_id for x in leads])
+    return len(leads)
 
 
 def _model(value: Any, form: questionnaire.Questionnaire) -> str:
@@ -246,3 +287,23 @@ def answer(actor: Actor, lead_id: int, answers: dict[str, Any], *,
     audit.record("lead_answers", "lead", lead.pk, actor=actor.user,
                  customer_id=lead.customer_id, grade=lead.grade)
     return lead
+
+
+def follow_merge(sender: Any, *, keep: int, drop: int, **_: Any) -> None:
+    """A steward merged `drop` into `keep`: its leads go with its records (one open lead each
+    still: the newer open one joins the older)."""
+    Lead.objects.filter(customer_id=drop).update(customer_id=keep)
+    open_leads = list(Lead.objects.filter(customer_id=keep).exclude(stage__in=CLOSED)
+                      .order_by("id"))
+    if len(open_leads) > 1:
+        first, *rest = open_leads
+        first.record_ids = [r for lead in open_leads for r in lead.record_ids]
+        first.sources = list(dict.fromkeys(s for lead in open_leads for s in lead.sources))
+        first.save(update_fields=["record_ids", "sources"])
+        now = timezone.now()
+        for lead in rest:
+            Lead.objects.filter(pk=lead.pk).update(stage=Stage.LOST, lost_reason="merged",
+                                                   closed_at=now, updated_at=now)
+            LeadChange.objects.create(lead=lead, at=now, field="stage", old=lead.stage,
+                                      new=Stage.LOST, reason=f"merged into lead {first.pk}")
+    sync_reach([keep, drop])

@@ -292,8 +292,9 @@ def derive_leads(batch: Batch) -> None:
     calls) leads, one open lead per customer."""
     derived = leads.from_records(batch.records, batch.identified.new_customers, batch.actor)
     batch.lead_of = derived.lead_of
+    won = leads.close_won(batch.records)
     batch.report.leads = {"new": derived.new, "existing": derived.existing,
-                          "merged": derived.merged}
+                          "merged": derived.merged, "won": won}
 
 
 def finish_batch(batch: Batch) -> None:

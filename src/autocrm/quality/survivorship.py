@@ -186,7 +186,9 @@ def lineage_json(winners: pl.DataFrame) -> pl.DataFrame:
     """Return entity_id and a JSON object {field: {source, record, rule}} of its winners; the
     record is the value's origin (see `survive`)."""
     entry = pl.struct(pl.col("source"), pl.col("origin").alias("record"), pl.col("rule"))
-    return winners.select(
+    # rechunk: Polars 1.40 can panic ("i < self.len()") encoding a struct of string views
+    # gathered from several chunks (seen on a steward's merge of two leads' customers)
+    return winners.rechunk().select(
         "entity_id", pl.format('"{}":{}', pl.col("field"), entry.struct.json_encode()).alias("e")
     ).group_by("entity_id").agg(
         pl.concat_str([pl.lit("{"), pl.col("e").str.join(","), pl.lit("}")]).alias("lineage")
