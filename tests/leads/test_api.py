@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from autocrm.customers.models import Customer, CustomerDealer
 from autocrm.interactions.models import Interaction
@@ -174,13 +175,18 @@ def test_a_later_contract_of_the_same_person_closes_the_lead_as_won(tmp_path: Pa
     crm = client_for("crm_manager")
     lead = post(crm, "/api/leads", {"name": "孙丽", "phone": "13500135000",
                                     "intended_model": "A6L", "source": "auto_show"}).json()
-    contract = write_csv(tmp_path / "FIN" / "fin.csv", FIN_HEADER,
-                         [fin_row("F9", "孙丽", ric(seq="555"), "13500135000", vin(5))])
-    report = batch.run([("FIN", contract)], today=dt.date(2026, 12, 1))
+    old = write_csv(tmp_path / "FIN" / "fin_old.csv", FIN_HEADER,
+                    [fin_row("F8", "孙丽", ric(seq="555"), "13500135000", vin(4))])
+    assert batch.run([("FIN", old)]).leads["won"] == 0  # signed 2024: the car she had
+    today = timezone.localdate().isoformat()
+    contract = write_csv(tmp_path / "FIN" / "fin.csv", FIN_HEADER, [
+        fin_row("F9", "孙丽", ric(seq="555"), "13500135000", vin(5), signed=today)])
+    report = batch.run([("FIN", contract)])
     assert report.leads["won"] == 1
     won = Lead.objects.get(id=lead["id"])
-    record = SourceRecord.objects.get(source="FIN")
-    assert (won.stage, won.purchase_type, won.won_record_id) == ("delivered", "first", record.id)
+    record = SourceRecord.objects.get(source="FIN", record_key="F9")
+    assert (won.stage, won.purchase_type, won.won_record_id) == (
+        "delivered", "repurchase", record.id)  # she owned the 2024 car
     assert record.customer_id == lead["customer_id"]  # the prospect is the buyer
     assert list(LeadChange.objects.filter(lead=won).values_list("old", "new")) == [
         ("", "new"), ("new", "delivered")]

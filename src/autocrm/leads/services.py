@@ -81,14 +81,15 @@ def from_records(records: pl.DataFrame, new_customers: Collection[int],
         answers = {f: row[f] for f in ANSWERS if row.get(f)}
         if lead is None:
             graded = questionnaire.grade(answers, form, lenient=True)
+            opened = _opened(row["event_day"], now)
             lead = Lead(
                 customer_id=cid, record_ids=[rid], sources=[row["channel"]],
                 contact_name=(row["contact_name"] or row["name"] or "")[:64],
                 channel=row["channel"], intended_model=_model(row["intended_model"], form),
                 dealer_code=row["dealer_code"] or (actor.dealer_code if actor else "") or "",
                 owner=actor.user if actor and actor.dealer_code else None, grade=graded.grade,
-                answers=graded.answers, stage_at=now, created_at=now, updated_at=now,
-                next_follow_up=now + dt.timedelta(hours=form.first_contact_hours),
+                answers=graded.answers, stage_at=opened, created_at=opened, updated_at=now,
+                next_follow_up=opened + dt.timedelta(hours=form.first_contact_hours),
                 **_interest(graded.answers),
             )
             fresh[cid] = lead
@@ -127,15 +128,29 @@ def close_won(records: pl.DataFrame) -> int:
     the batch brings, with that record as evidence, and say what purchase it was: a repurchase
     when the customer already owned another car of the brand, a trade-in when the lead wanted
     one, else a first purchase (T5). Return how many."""
-    cols = ["record_id", "customer_id", "entity"]
+    cols = ["record_id", "customer_id", "entity", "event_day"]
     rows = present(records, cols)
-    if set(cols) - set(rows.columns):
+    if set(cols[:3]) - set(rows.columns):
         return 0
+    if "event_day" not in rows.columns:
+        rows = rows.with_columns(pl.lit(None, pl.Date).alias("event_day"))
     bought = rows.filter(pl.col("entity").is_in(PURCHASES) & pl.col("customer_id").is_not_null())
     if bought.is_empty():
         return 0
-    evidence = dict(bought.group_by("customer_id").agg(pl.col("record_id").min()).iter_rows())
-    leads = list(Lead.objects.filter(customer_id__in=list(evidence)).exclude(stage__in=CLOSED))
+    purchases: dict[int, list[tuple[dt.date | None, int]]] = {}
+    for cid, day, rid in bought.select("customer_id", "event_day", "record_id").iter_rows():
+        purchases.setdefault(cid, []).append((day, rid))
+    evidence: dict[int, int] = {}
+    leads = []
+    # only a purchase on or after the day the lead opened wins it (an old invoice loaded with a
+    # later enquiry is the car the customer had, not the one they asked about)
+    for lead in Lead.objects.filter(customer_id__in=list(purchases)).exclude(stage__in=CLOSED):
+        opened = timezone.localdate(lead.created_at)
+        after = sorted((d or opened, r) for d, r in purchases[lead.customer_id]
+                       if d is None or d >= opened)
+        if after:
+            evidence[lead.pk] = after[0][1]
+            leads.append(lead)
     if not leads:
         return 0
     cars = dict(Ownership.objects.filter(customer_id__in=[x.customer_id for x in leads]).values(
@@ -145,7 +160,7 @@ def close_won(records: pl.DataFrame) -> int:
     for lead in leads:
         old = lead.stage
         lead.stage, lead.stage_at, lead.closed_at = Stage.DELIVERED, now, now
-        lead.won_record_id = evidence[lead.customer_id]
+        lead.won_record_id = evidence[lead.pk]
         lead.purchase_type = ("repurchase" if cars.get(lead.customer_id, 0) > 1 else
                               "trade_in" if lead.trade_in_interest else "first")
         lead.updated_at = now
@@ -159,6 +174,14 @@ def close_won(records: pl.DataFrame) -> int:
         for lead in leads)
     sync_reach([x.customer_id for x in leads])
     return len(leads)
+
+
+def _opened(day: dt.date | None, now: dt.datetime) -> dt.datetime:
+    """When a lead opened: its record's own date (a sign-up of last spring is last spring's
+    lead), at 09:00 local time; the load's time for a record without a date or of today."""
+    if day is None or day >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
 
 
 def _model(value: Any, form: questionnaire.Questionnaire) -> str:
