@@ -103,15 +103,32 @@ def feedback(
 
 @app.command()
 def dedupe(
-    input_csv: Annotated[Path, typer.Argument(help="CSV to deduplicate")],
-    config: Annotated[Path, typer.Option(help="MATCH.toml")],
-    out: Annotated[Path, typer.Option(help="CLUSTERS.csv")],
+    input_csv: Annotated[Path, typer.Argument(help="CSV to deduplicate (UTF-8 or GB18030)")],
+    config: Annotated[Path, typer.Option(help="match config (TOML), see docs/matching.md")],
+    out: Annotated[Path, typer.Option(help="CSV to write: record_id,cluster_id")],
+    pairs: Annotated[Path | None, typer.Option(
+        help="also write every scored pair: both ids, match weight, level of each field")] = None,
+    link_only: Annotated[str | None, typer.Option(
+        "--link-only", help="source column: records of one source are never compared")] = None,
 ) -> None:
-    """Cluster the rows of any table with the matching engine, configured by a TOML file."""
-    from autocrm.identity.dedupe import dedupe_file
+    """Cluster the rows of any table with the matching engine, configured by a TOML file.
 
-    clusters = dedupe_file(input_csv, config, out)
-    console.print(f"写入 {out}: {clusters} 个聚类")
+    The config format, every comparison and two worked examples: docs/matching.md.
+    """
+    from rich.markup import escape
+
+    from autocrm.cli.dedupe_report import print_dedupe, steps
+    from autocrm.core.errors import InputError
+    from autocrm.identity import dedupe as matching
+
+    try:
+        with steps(console) as progress:
+            report = matching.run(input_csv, config, out, progress=progress, pairs_csv=pairs,
+                                  link_only=link_only)
+    except InputError as exc:
+        console.print(f"[red]{escape(exc.message)}[/red]", soft_wrap=True)  # one line
+        raise typer.Exit(code=2) from None
+    print_dedupe(console, report, str(out))
 
 
 @app.command()

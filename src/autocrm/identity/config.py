@@ -59,12 +59,12 @@ class NormaliseSpec:
 
 @dataclass(frozen=True)
 class ProbabilisticSpec:
-    """Tuning of the Splink stage; defaults suit the customer pipeline."""
+    """Tuning of the Splink stage; the customer config sets its own values."""
 
     recall: float = 0.8  # assumed recall of the deterministic keys, used for the prior
     u_max_pairs: int = 1_000_000
     seed: int = 42
-    min_records: int = 200  # fewer profiles than this: deterministic only, with a warning
+    min_records: int = 200  # fewer profiles: deterministic only, with a warning (dedupe: 2)
     em_max_iterations: int = 25
     em_blocking: tuple[BlockSpec, ...] = ()  # empty: train on the blocking rules
     prior: float | None = None  # fixed match prior instead of the estimate
