@@ -154,9 +154,10 @@ def demo(
 ) -> None:
     """Generate multi-source data, unify it into the store, print a summary, serve the app."""
     setup()
-    from autocrm.cli.demo import ensure_users, run_demo, serve_app
+    from autocrm.cli.demo import ensure_users, run_demo, serve_app, work_leads
 
     run_demo(console, customers=customers, seed=seed, data=data)
     ensure_users(console, password)
+    work_leads(console, seed)
     if serve_after:
         serve_app("127.0.0.1", port)

@@ -44,6 +44,38 @@ def run_demo(console: Console, *, customers: int, seed: int, data: Path | None) 
         report = batch.run(files, progress=progress)
     print_batch(console, report, brief=True)
     print_summary(console, root / "truth", time.perf_counter() - started)
+    load_prospects(console, root, customers=customers, seed=seed)
+
+
+def load_prospects(console: Console, root: Path, *, customers: int, seed: int) -> None:
+    """Write this month's prospect lists (an auto show, a bought list) and load them."""
+    import polars as pl
+    from django.utils import timezone
+
+    from autocrm.pipeline import batch
+    from autocrm.synth.leads import write_lists
+
+    persons = pl.read_parquet(root / "truth" / "persons.parquet", columns=["name", "phones"])
+    files = write_lists(root / "prospects", persons, rows=max(50, customers // 10),
+                        today=timezone.localdate(), seed=seed)
+    report = batch.run([("LEAD", f) for f in files])
+    split = report.leads
+    console.print(f"潜客名单 prospect lists: 新线索 {split.get('new', 0)} · 老客户新意向 "
+                  f"{split.get('existing', 0)} · 合并到已有线索 {split.get('merged', 0)}")
+
+
+def work_leads(console: Console, seed: int) -> None:
+    """Give the demo's leads a history: dealers, salespeople, answers, follow-ups, stages."""
+    from autocrm.accounts.models import Membership
+    from autocrm.leads import history
+
+    salespeople: dict[str, list[int]] = {}
+    for code, user in Membership.objects.filter(role__code="dealer_sales").values_list(
+            "dealer__code", "user_id"):
+        salespeople.setdefault(code, []).append(user)
+    done = history.fill(salespeople, seed=seed)
+    console.print(f"线索跟进历史 lead history: 跟进中 {done.worked} 条, 跟进记录 "
+                  f"{done.follow_ups} 条, 战败 {done.lost} 条, 过期关闭 {done.closed_old} 条")
 
 
 def ensure_users(console: Console, password: str | None) -> None:

@@ -37,7 +37,7 @@ def new_lead(request: HttpRequest) -> HttpResponse:
             return redirect("lead-detail", lead_id=lead["id"])
     return render(request, "leads/new.html", {
         "form": form, "error": error, "values": values,
-        "sources": form.sources, "models": form.models,
+        "sources": form.source_choices(), "models": form.models,
     }, status=400 if error else 200)
 
 

@@ -50,6 +50,18 @@ class Questionnaire:
     sources: tuple[str, ...]
     first_contact_hours: int = 2
     cycle_days: tuple[tuple[str, int], ...] = ()
+    source_labels: tuple[tuple[str, str, str], ...] = ()  # code, Chinese, English
+
+    def source_label(self, code: str) -> str:
+        """Return a lead source's label in the current language (the code if unknown)."""
+        english = (get_language() or "").startswith("en")
+        for known, zh, en in self.source_labels:
+            if known == code:
+                return en if english else zh
+        return code
+
+    def source_choices(self) -> list[tuple[str, str]]:
+        return [(code, self.source_label(code)) for code in self.sources]
 
     def cycle(self, grade: str) -> int:
         """Return the days between follow-ups of a lead of this grade."""
@@ -76,10 +88,12 @@ def load(path: Path = CONFIG) -> Questionnaire:
                        for c in q["choices"]))
         for q in raw["questions"])
     follow = raw.get("follow_up", {})
+    sources = raw["sources"]
     return Questionnaire(questions, tuple((g, int(m)) for g, m in raw["grades"]),
-                         tuple(raw["models"]), tuple(raw["sources"]),
+                         tuple(raw["models"]), tuple(sources),
                          int(follow.get("first_contact_hours", 2)),
-                         tuple((g, int(d)) for g, d in follow.get("days", {}).items()))
+                         tuple((g, int(d)) for g, d in follow.get("days", {}).items()),
+                         tuple((c, zh, en) for c, (zh, en) in sources.items()))
 
 
 def grade(answers: dict[str, Any], form: Questionnaire | None = None, *,
@@ -105,7 +119,7 @@ def grade(answers: dict[str, Any], form: Questionnaire | None = None, *,
             if not lenient:
                 raise
     points = sum(c.points for c in chosen.values())
-    letter = next(g for g, least in form.grades if points >= least)
+    letter = next((g for g, least in form.grades if points >= least), form.grades[-1][0])
     english = (get_language() or "").startswith("en")
     raising = [c.label_en if english else c.label
                for q in form.questions if (c := chosen.get(q.field)) and c.points > 0]

@@ -116,7 +116,8 @@ def from_records(records: pl.DataFrame, new_customers: Collection[int],
                                     "grade", "finance_interest", "trade_in_interest",
                                     "updated_at"])
     LeadChange.objects.bulk_create(
-        LeadChange(lead=lead, at=now, field="stage", new=Stage.NEW, reason=lead.channel)
+        LeadChange(lead=lead, at=lead.created_at, field="stage", new=Stage.NEW,
+                   reason=lead.channel)
         for lead in created)
     out.lead_of = {rid: lead.pk for lead in [*created, *kept] for rid in lead.record_ids}
     sync_reach(customers)

@@ -63,6 +63,7 @@ def lead_detail(request: HttpRequest, lead_id: int, error: str = "") -> HttpResp
         "moves": [(s, Stage(s).label) for s in funnel.NEXT[lead.stage] if s != Stage.LOST],
         "can_lose": Stage.LOST in funnel.NEXT[lead.stage],
         "lost_reasons": list(funnel.LOST_REASONS.items()), "error": error,
+        "sources": [questionnaire.load().source_label(s) for s in lead.sources],
     }, status=400 if error else 200)
 
 
