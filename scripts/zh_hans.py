@@ -195,6 +195,24 @@ ZH = {
     "Arrival date": "进厂日期", "Repair type": "维修类型", "Parts replaced": "更换零件",
     "Technician": "技师", "Service advisor": "服务顾问", "repair order": "维修工单",
     "repair orders": "维修工单",
+    "Object type": "对象类型", "audit entry": "审计记录", "idempotent answer": "幂等请求",
+    "idempotent answers": "幂等请求", "Key": "键", "Request digest": "请求摘要", "Answer": "应答",
+    "Status code": "状态码", "Department": "部门", "Role": "角色", "Token digest": "令牌摘要",
+    "Password digest": "密码摘要", "Merge the chosen customers": "合并所选客户",
+    "Decline the chosen proposals": "驳回所选合并建议",
+    "Data (personal data masked by role)": "数据（个人信息按角色脱敏）",
+    "Split off into a new customer": "拆分为新客户",
+    "Choose records of one customer only.": "请只选择同一客户的记录。",
+    "The chosen records belong to no customer and cannot be split off.":
+        "所选记录未归属任何客户，无法拆分。",
+    "Split off into the new customer %(id)s %(unified_id)s.":
+        "已拆分为新客户 %(id)s %(unified_id)s。",
+    "Source records": "源记录数", "360° page": "360° 页面",
+    "Open the customer's 360° page": "打开客户 360° 页面",
+    "Approve the chosen changes": "批准所选变更", "Decline the chosen changes": "驳回所选变更",
+    "autocrm customer data platform · back office": "autocrm 客户数据平台 · 后台",
+    "won by record": "成交记录", "purchase": "购买类型", "first purchase": "首购",
+    "repurchase": "再购", "trade-in": "置换",
     # search
     "Customer no. {v}": "客户号 {v}", "Phone {v}": "手机号 {v}",
     "Phone starts {v}": "手机号开头 {v}", "Phone ends {v}": "手机尾号 {v}", "VIN {v}": "车架号 {v}",
@@ -268,6 +286,7 @@ ZH = {
     "Name (or 王先生)": "姓名（或 王先生）", "Save lead": "保存线索",
 }
 PLURALS = {
+    "%(n)s change decided.": "已处理 %(n)s 条变更。",
     "%(n)s entry": "%(n)s 条记录", "%(n)s source record": "%(n)s 条源记录",
     "%(n)s owner": "%(n)s 位车主", "%(n)s load": "%(n)s 次加载", "%(n)s notice": "%(n)s 条通知",
     "%(n)s open lead": "%(n)s 条进行中线索", "%(n)s overdue": "%(n)s 条逾期",

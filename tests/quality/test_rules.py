@@ -25,7 +25,7 @@ def test_catalogue_has_every_required_code_with_texts() -> None:
     for code, rule in RULES.items():
         assert rule.code == code
         assert rule.severity in ("row", "field", "warning")
-        assert rule.message_zh and rule.message_en and rule.fix_zh
+        assert rule.message_zh and rule.message_en and rule.fix_zh and rule.fix_en
         assert len(code) <= 32  # quality_issue.rule column
 
 

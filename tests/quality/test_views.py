@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils.html import escape
 
 from autocrm.accounts.models import Department, Role
 from autocrm.core.models import AuditEntry
@@ -93,7 +94,8 @@ def test_load_row_shows_its_counts(world: dict[str, Load]) -> None:
     assert row is not None
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>",
                                                                     row.group(1), re.S)]
-    assert cells[2:] == ["DMS / customer", "customers.csv", "D11001", "done", "4", "2", "2", "3"]
+    assert cells[2:] == ["Dealer data centre / Customer records", "customers.csv", "D11001",
+                         "done", "4", "2", "2", "3"]
 
 
 def test_loads_are_paginated(world: dict[str, Load]) -> None:
@@ -124,8 +126,17 @@ def test_load_detail_counts_issues_per_rule_with_the_fix(world: dict[str, Load])
     for code in ("REQUIRED_MISSING", "PHONE_TOO_SHORT"):
         row = re.search(rf'<tr data-rule="{code}">(.*?)</tr>', body, re.S)
         assert row is not None
-        assert RULES[code].message_zh in row.group(1) and RULES[code].fix_zh in row.group(1)
+        rule = RULES[code]
+        cells = f"<td>{escape(rule.message_en)}</td>\n  <td>{escape(rule.fix_en)}</td>"
+        assert cells in row.group(1)
     assert re.search(r'id="rows-rejected">2<', body)
+    chinese = client_for(make_user("dealer_manager", "D11001"))
+    chinese.cookies["django_language"] = "zh-hans"
+    body = chinese.get(f"/ops/loads/{world['d1'].id}/").content.decode()
+    row = re.search(r'<tr data-rule="PHONE_TOO_SHORT">(.*?)</tr>', body, re.S)
+    assert row is not None and (
+        "<td>手机号码不足11位，已清除，请补全后重新上传</td>\n"
+        "  <td>向客户核实并填写完整的11位手机号码</td>") in row.group(1)
     assert 'href="/ops/feedback/D11001.xlsx"' in body
 
 

@@ -72,7 +72,7 @@ def actor_for(user: Any) -> Actor:
         return Actor(user=user)
     role = m.role
     return Actor(
-        user=user, role=role.code, role_name=role.name,
+        user=user, role=role.code, role_name=role.display_name,
         flags=frozenset(f for f in FLAGS if getattr(role, f)),
         levels={k: getattr(role, k) for k in PII_KINDS},
         dealer_side=role.department.is_dealer,

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from autocrm.accounts.admin_site import RightAdmin
 from autocrm.accounts.models import ApiToken, Department, Membership, Role
@@ -64,11 +65,11 @@ class AccountAdmin(UserAdminRight, UserAdmin):  # type: ignore[misc]
     list_filter = ("is_active", "membership__role")
     list_select_related = ("membership__role", "membership__dealer")
 
-    @admin.display(description="角色 role")
+    @admin.display(description=_("role"))
     def role(self, user: Any) -> str:
         return str(getattr(getattr(user, "membership", None), "role", "") or "")
 
-    @admin.display(description="经销商 dealer")
+    @admin.display(description=_("dealer"))
     def dealer(self, user: Any) -> str:
         return str(getattr(getattr(user, "membership", None), "dealer", "") or "")
 

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     default = True
     name = "autocrm.accounts"
-    verbose_name = "账户与权限"
+    verbose_name = _("Accounts and rights")
 
 
 class AdminConfig(admin_apps.AdminConfig):

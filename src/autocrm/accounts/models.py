@@ -44,7 +44,8 @@ class Role(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=64)
     name_en = models.CharField(_("English name"), max_length=64)
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="roles")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="roles",
+                                   verbose_name=_("Department"))
     contact = _level(_("contact details (mobile, address)"))
     identity = _level(_("identity (ID number, birthday)"))
     profile = models.BooleanField(_("customer profile, vehicles, timeline"), default=False)
@@ -77,11 +78,14 @@ class Membership(models.Model):
     """A user's role and, for dealer roles, the dealer they work for."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership",
+        verbose_name=_("User")
     )
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="members")
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="members",
+                             verbose_name=_("Role"))
     dealer = models.ForeignKey(
-        "dealers.Dealer", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+        "dealers.Dealer", null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        verbose_name=_("Dealer")
     )
 
     class Meta:
@@ -100,11 +104,11 @@ class ApiToken(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="api_tokens")
+                             related_name="api_tokens", verbose_name=_("User"))
     name = models.CharField(_("name"), max_length=64, blank=True)
     prefix = models.CharField(_("prefix"), max_length=8)
-    digest = models.CharField(max_length=64, unique=True)
-    auth_digest = models.CharField(max_length=64, default="")
+    digest = models.CharField(_("Token digest"), max_length=64, unique=True)
+    auth_digest = models.CharField(_("Password digest"), max_length=64, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)

@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from autocrm.accounts.actor import actor_of
 from autocrm.accounts.admin_site import RightAdmin, masked
@@ -31,34 +33,35 @@ class CustomerAdmin(RightAdmin):
         "id", "page", "masked_unified_id", "key_type", "kind", "name", "masked_id_number",
         "gender", "masked_birth_date", "masked_phone", "province", "city", "occupation",
         "employer", "interests", "records", "created_at", "updated_at")
+    read_only = True
 
     def _masked(self, obj: Customer, field: str) -> Any:
         return masked(field, getattr(obj, field))
 
-    @admin.display(description="统一客户标识")
+    @admin.display(description=gettext_lazy("Unified ID"))
     def masked_unified_id(self, obj: Customer) -> Any:
         return obj.unified_id if obj.key_type != "ric" else self._masked(obj, "unified_id")
 
-    @admin.display(description="证件号码")
+    @admin.display(description=gettext_lazy("ID number"))
     def masked_id_number(self, obj: Customer) -> Any:
         return self._masked(obj, "id_number")
 
-    @admin.display(description="出生日期")
+    @admin.display(description=gettext_lazy("Date of birth"))
     def masked_birth_date(self, obj: Customer) -> Any:
         return self._masked(obj, "birth_date")
 
-    @admin.display(description="手机")
+    @admin.display(description=gettext_lazy("Mobile"))
     def masked_phone(self, obj: Customer) -> Any:
         return self._masked(obj, "phone")
 
-    @admin.display(description="源记录数")
+    @admin.display(description=gettext_lazy("Source records"))
     def records(self, obj: Customer) -> int:
         return SourceRecord.objects.filter(customer_id=obj.id, current=True).count()
 
-    @admin.display(description="360° 页面")
+    @admin.display(description=gettext_lazy("360° page"))
     def page(self, obj: Customer) -> str:
         return format_html('<a href="{}">{}</a>', reverse("customer-detail", args=[obj.id]),
-                           "打开客户 360° 页面 (open the 360° page)")
+                           _("Open the customer's 360° page"))
 
 
 
@@ -70,12 +73,13 @@ class HeldChangeAdmin(RightAdmin):
     list_filter = ("status", "field")
     fields = readonly_fields = ("customer", "field", "current", "proposed", "record_id", "load",
                                 "reason", "status", "decided_by", "decided_at", "created_at")
+    read_only = True
 
-    @admin.display(description="当前值")
+    @admin.display(description=gettext_lazy("Current value"))
     def current(self, obj: HeldChange) -> Any:
         return masked(obj.field, obj.current_value)
 
-    @admin.display(description="新值")
+    @admin.display(description=gettext_lazy("Proposed value"))
     def proposed(self, obj: HeldChange) -> Any:
         return masked(obj.field, obj.proposed_value)
     actions = ["approve", "reject"]
@@ -92,12 +96,13 @@ class HeldChangeAdmin(RightAdmin):
                 done += 1
             except AppError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
-        self.message_user(request, f"已处理 {done} 条变更")
+        self.message_user(request, ngettext("%(n)s change decided.", "%(n)s changes decided.",
+                                           done) % {"n": done})
 
-    @admin.action(description="批准所选变更 (approve)")
+    @admin.action(description=gettext_lazy("Approve the chosen changes"))
     def approve(self, request: HttpRequest, queryset: QuerySet[HeldChange]) -> None:
         self._decide(request, queryset, True)
 
-    @admin.action(description="驳回所选变更 (reject)")
+    @admin.action(description=gettext_lazy("Decline the chosen changes"))
     def reject(self, request: HttpRequest, queryset: QuerySet[HeldChange]) -> None:
         self._decide(request, queryset, False)

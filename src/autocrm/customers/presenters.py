@@ -21,7 +21,7 @@ def hit(customer: Customer, actor: Actor) -> dict[str, Any]:
 
 def present_360(view: dict[str, Any]) -> dict[str, Any]:
     """Add display labels to a (redacted) 360° view for the page."""
-    names = {code: s.name for code, s in sources().items()}
+    names = {code: s.display_name for code, s in sources().items()}
     view["fields"] = [
         {"name": f, "label": labels.FIELDS[f], **entry,
          "display": labels.GENDERS.get(entry["value"], entry["value"]) if f == "gender" else (

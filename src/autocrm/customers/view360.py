@@ -91,7 +91,7 @@ def _profile(customer: dict[str, Any], recs: dict[int, dict[str, Any]]) -> dict[
     if missing:
         marks = ", ".join(["%s"] * len(missing))
         recs = {**recs, **_records(_rows(RECORDS_SQL.format(f"r.id IN ({marks})"), missing))}
-    names = {code: s.name for code, s in sources().items()}
+    names = {code: s.display_name for code, s in sources().items()}
     out: dict[str, Any] = {}
     for field in PROFILE_FIELDS:
         entry, value = lineage.get(field), _iso(customer[field]) or None

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IdentityConfig(AppConfig):
     name = "autocrm.identity"
     label = "identity"
-    verbose_name = "客户识别"
+    verbose_name = _("Identity resolution")

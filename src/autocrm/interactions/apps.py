@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InteractionsConfig(AppConfig):
     name = "autocrm.interactions"
     label = "interactions"
-    verbose_name = "接触记录"
+    verbose_name = _("Contact timeline")

@@ -13,22 +13,26 @@ class Interaction(models.Model):
         RECORD = "record", _("loaded record")
         SERVICE = "service", _("entered in autocrm")
 
-    customer_id = models.BigIntegerField(null=True)
-    vin = models.CharField(max_length=17, null=True, blank=True)
-    kind = models.CharField("类型", max_length=16)
-    occurred_at = models.DateTimeField("时间", null=True)
-    source = models.CharField("来源系统", max_length=8)
-    dealer_code = models.CharField("经销商", max_length=16, blank=True)
-    title = models.CharField("标题", max_length=255, blank=True)
-    summary = models.TextField("内容", blank=True)
-    detail = WrittenJSONField(default=dict, blank=True)
-    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.RECORD)
+    customer_id = models.BigIntegerField(_("Customer ID"), null=True)
+    vin = models.CharField(_("VIN"), max_length=17, null=True, blank=True)
+    kind = models.CharField(_("Type"), max_length=16)
+    occurred_at = models.DateTimeField(_("Time"), null=True)
+    source = models.CharField(_("Source system"), max_length=8)
+    dealer_code = models.CharField(_("Dealer"), max_length=16, blank=True)
+    title = models.CharField(_("Title"), max_length=255, blank=True)
+    summary = models.TextField(_("Summary"), blank=True)
+    detail = WrittenJSONField(_("Detail"), default=dict, blank=True)
+    origin = models.CharField(_("Origin"), max_length=8, choices=Origin.choices,
+                              default=Origin.RECORD)
     # The source record an entry was loaded from; none for what a service entered.
-    record_id = models.BigIntegerField(unique=True, null=True)
+    record_id = models.BigIntegerField(_("Source record"), unique=True, null=True)
 
     class Meta:
         ordering = ["-occurred_at"]
         # The timeline reads one customer's rows newest first; this index serves that alone.
         indexes = [models.Index(fields=["customer_id", "occurred_at"])]
-        verbose_name = "接触记录"
-        verbose_name_plural = "接触记录"
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+
+    def __str__(self) -> str:
+        return f"#{self.customer_id} {self.kind} {self.title}".strip()

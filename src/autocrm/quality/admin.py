@@ -19,10 +19,11 @@ class IssueAdmin(RightAdmin):
     list_filter = ("severity", "rule", "source")
     search_fields = ("=dealer_code", "file_name", "=record_key")
     show_full_result_count = False
-    exclude = ("value",)
-    readonly_fields = ("shown_value",)
+    fields = readonly_fields = tuple(
+        "shown_value" if f.name == "value" else f.name for f in Issue._meta.fields)
+    read_only = True
 
-    @admin.display(description=_("value"))
+    @admin.display(description=_("Value as sent"))
     def shown_value(self, obj: Issue) -> Any:
         """The rejected value, masked as the viewer's level masks its field."""
         return masked(obj.field, obj.value)

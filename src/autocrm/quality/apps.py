@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class QualityConfig(AppConfig):
     name = "autocrm.quality"
     label = "quality"
-    verbose_name = "数据质量"
+    verbose_name = _("Data quality")

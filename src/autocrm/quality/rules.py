@@ -3,13 +3,16 @@
 severity: "row" rejects the whole row; "field" removes the value and keeps the row;
 "warning" means the value was corrected deterministically and the correction is reported.
 message_zh is the sentence a dealer clerk reads next to the row; fix_zh says how to fix it at
-the source so the next export is right.
+the source so the next export is right. Each text has an English twin; pages show the one of
+the user's language, the dealer's error report the Chinese.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
+
+from django.utils.translation import get_language
 
 Severity = Literal["row", "field", "warning"]
 
@@ -23,6 +26,17 @@ class Rule:
     message_zh: str
     message_en: str
     fix_zh: str
+    fix_en: str = ""
+
+    @property
+    def message(self) -> str:
+        """Return the explanation in the active language."""
+        return self.message_en if get_language() == "en" else self.message_zh
+
+    @property
+    def fix(self) -> str:
+        """Return how to fix it in the active language."""
+        return self.fix_en if get_language() == "en" else self.fix_zh
 
 
 _RULES = [
@@ -180,5 +194,56 @@ _RULES = [
          "性别只填“男”或“女”"),
 ]  # fmt: skip
 
-RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+_FIX_EN = {
+    "REQUIRED_MISSING":
+        "Fill in the field (see the row's other notes) and upload the whole row again",
+    "CELL_TOO_LONG":
+        "Check the export settings: the cell may hold a whole text or another column's content",
+    "NUL_REMOVED": "Check the export program: text must not hold binary characters",
+    "DUPLICATE_ROW": "Delete the repeated row; if they are two records, check the order number",
+    "ROW_TOO_MANY_CELLS":
+        "Check the row for an unquoted comma or extra columns, fix it and upload again",
+    "ROW_TRUNCATED": "Export the whole file again and upload it",
+    "ENCODING_DAMAGED":
+        "Export the file again from the source system; do not re-save it in another encoding",
+    "JSON_INVALID": "Check that the line's quotes and brackets are complete",
+    "NAME_TOO_SHORT": "Enter the full name as on the ID card",
+    "NAME_TITLE_ONLY": "Ask the customer and enter the full name as on the ID card, not Mr/Ms",
+    "NAME_INVALID":
+        "Check that no phone or number went into the name column; leave it empty when unknown",
+    "PHONE_TOO_SHORT": "Ask the customer and enter the full 11-digit mobile number",
+    "PHONE_LANDLINE":
+        "Put landlines in the other-contact column; the mobile column takes 11-digit mobiles only",
+    "PHONE_INVALID": "A mobile number has 11 digits, starts with 1 and its second digit is 3-9",
+    "PHONE_NORMALISED": "Export the 11 digits only",
+    "PHONE_MULTIPLE": "Put one number per mobile column; others go in the contact or notes column",
+    "ID_EXCEL_MANGLED":
+        "In Excel, format the ID number column as Text first, then enter and export again",
+    "ID_FORMAT":
+        "A resident ID number has 18 characters (the last may be X), or 15 in the old form",
+    "ID_CHECKSUM": "Check the number digit by digit against the ID card",
+    "ID_BIRTHDATE": "Check digits 7-14 (the date of birth)",
+    "ID_REGION": "Check the first 6 digits (the region code)",
+    "ID_15_CONVERTED": "Enter 18-digit ID numbers from now on",
+    "USCC_INVALID": "Check the 18-character code against the business licence",
+    "VIN_FORMAT": "A VIN holds digits and letters only (no I, O or Q)",
+    "VIN_LENGTH": "Enter the full 17-character VIN from the registration or the nameplate",
+    "VIN_CHECK_DIGIT": "Check the VIN character by character against the registration",
+    "VIN_OIQ_FIXED": "Tell the letter O from the digit 0 and the letter I from the digit 1",
+    "PLATE_INVALID":
+        "A plate is a province character, a letter and 5 or 6 letters or digits (京A12345); "
+        "leave it empty before registration",
+    "DATE_UNPARSEABLE":
+        "Write dates as year-month-day, e.g. 2023-05-01, with a time 2023-05-01 08:30",
+    "DATE_FUTURE": "Check the year",
+    "DATE_BEFORE_1900": "Check the year",
+    "AMOUNT_NOT_NUMERIC": "Enter digits only, e.g. 12800.50, not words such as 待定",
+    "INTEGER_INVALID": "Mileage, terms, points and scores take whole numbers only",
+    "VALUE_OUT_OF_RANGE": "Check for a digit too many or too few",
+    "NUMBER_EXCEL_MANGLED":
+        "In Excel, format the column as Text first, then enter and export again",
+    "GENDER_UNKNOWN": "Enter 男 or 女 only",
+}
+
+RULES: dict[str, Rule] = {rule.code: replace(rule, fix_en=_FIX_EN[rule.code]) for rule in _RULES}
 SEVERITY: dict[str, str] = {rule.code: rule.severity for rule in _RULES}

@@ -26,9 +26,8 @@ def rule_counts(load: Load) -> list[dict[str, Any]]:
         out.append({
             "code": row["rule"], "count": row["n"],
             "severity": rule.severity if rule else "",
-            "message_zh": rule.message_zh if rule else "",
-            "message_en": rule.message_en if rule else "",
-            "fix_zh": rule.fix_zh if rule else "",
+            "message": rule.message if rule else "",
+            "fix": rule.fix if rule else "",
         })
     return out
 

@@ -24,7 +24,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @requires("dataops", page=True)
 def loads(request: HttpRequest) -> HttpResponse:
     """List the loads, newest first, filtered by source and status."""
-    known = {code: s.name for code, s in sources().items()}
+    known = {code: s.display_name for code, s in sources().items()}
     source = request.GET.get("source", "")
     status = request.GET.get("status", "")
     source = source if source in known else ""
@@ -43,7 +43,7 @@ def load_detail(request: HttpRequest, load_id: int) -> HttpResponse:
     return render(request, "quality/load.html", {
         "load": load, "rules": selectors.rule_counts(load),
         "notices": load.notices.order_by("id"),
-        "source_name": getattr(sources().get(load.source), "name", ""),
+        "source_name": getattr(sources().get(load.source), "display_name", ""),
     })
 
 

@@ -14,6 +14,7 @@ class LoadAdmin(RightAdmin):
     list_filter = ("status", "source", "feed")
     search_fields = ("file_name", "dealer_code")
     readonly_fields = [f.name for f in Load._meta.fields]
+    read_only = True
 
 
 @admin.register(InterfaceNotice)

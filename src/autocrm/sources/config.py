@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from autocrm.core.errors import InputError
@@ -23,6 +24,7 @@ class Feed:
     source: str
     kind: str
     label: str
+    label_en: str
     entity: str
     identity: bool
     columns: dict[str, str]
@@ -36,6 +38,11 @@ class Feed:
     owner_feed: str = ""  # the feed of this source whose key (dealer, customer_no) names the owner
     registers_nickname: bool = False  # a row's nickname is its customer's key
     linked_by_nickname: bool = False  # a row without identity finds its customer by nickname
+
+    @property
+    def display_label(self) -> str:
+        """Return the label in the active language (configured in Chinese and English)."""
+        return self.label_en if get_language() == "en" else self.label
 
     def header_names(self) -> set[str]:
         """Return every header this feed recognises, current or renamed."""
@@ -57,6 +64,11 @@ class Source:
     per_dealer: bool
     feeds: dict[str, Feed] = field(default_factory=dict)
 
+    @property
+    def display_name(self) -> str:
+        """Return the name in the active language (configured in Chinese and English)."""
+        return self.name_en if get_language() == "en" else self.name
+
 
 def _parse(path: Path) -> Source:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -66,6 +78,7 @@ def _parse(path: Path) -> Source:
             source=code,
             kind=kind,
             label=spec["label"],
+            label_en=spec.get("label_en", spec["label"]),
             entity=spec["entity"],
             identity=bool(spec.get("identity", False)),
             columns=dict(spec["columns"]),

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VehiclesConfig(AppConfig):
     name = "autocrm.vehicles"
     label = "vehicles"
-    verbose_name = "车辆"
+    verbose_name = _("Vehicles")
