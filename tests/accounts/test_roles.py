@@ -32,7 +32,7 @@ def test_migration_creates_every_role_with_explicit_rights() -> None:
 def test_actor_of_a_dealer_salesperson() -> None:
     actor = actor_for(make_user("dealer_sales", "D11001"))
     assert (actor.role, actor.dealer_side, actor.dealer_code) == ("dealer_sales", True, "D11001")
-    assert actor.flags == frozenset({"profile"})
+    assert actor.flags == frozenset({"profile", "leads"})
     assert actor.levels == {"contact": "reveal", "identity": "masked"}
     assert not actor.admin_site
 
