@@ -38,7 +38,7 @@ def test_token_is_issued_used_and_revoked() -> None:
     auth = {"HTTP_AUTHORIZATION": f"Bearer {body['token']}"}
     me = client.get("/api/auth/me", **auth).json()
     assert me == {"username": "sales1", "role": "dealer_sales", "role_name": "销售顾问",
-                  "dealer": "D11001", "rights": ["profile"],
+                  "dealer": "D11001", "rights": ["leads", "profile"],
                   "levels": {"contact": "reveal", "identity": "masked"}}
     row = ApiToken.objects.get()
     assert row.digest != body["token"] and row.prefix == body["token"][:8]

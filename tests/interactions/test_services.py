@@ -60,7 +60,8 @@ def test_a_merge_moves_the_entries_services_added(two_dealers: dict[str, int]) -
 
 def test_the_registry_names_every_kind_the_batch_writes() -> None:
     assert kinds.RECORD_KINDS == ("call", "complaint", "roadside", "member", "contract",
-                                  "invoice", "survey", "registration", "event_signup", "post")
+                                  "invoice", "survey", "registration", "event_signup", "post",
+                                  "lead", "follow_up")
     assert {k: v.right for k, v in kinds.KINDS.items() if v.right} == {
         "complaint": "complaints", "contract": "finance", "repair": "repair"}
     assert [k for k, v in kinds.KINDS.items() if not v.dealer_scoped] == ["repair"]

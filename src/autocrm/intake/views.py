@@ -28,7 +28,8 @@ def new_lead(request: HttpRequest) -> HttpResponse:
                    if values.get(q.field)}
         body = intake.LeadIn(name=values.get("name", ""), phone=values.get("phone", ""),
                              intended_model=values.get("intended_model", ""),
-                             source=values.get("source", ""), answers=answers)
+                             source=values.get("source", ""), answers=answers,
+                             dealer_code="", city="")
         try:
             _, lead = intake.submit(actor_of(request), body)
         except AppError as exc:

@@ -3,6 +3,7 @@ and the funnel at a glance."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Q
@@ -23,7 +24,7 @@ from autocrm.leads.presenters import lead_out
 PER_PAGE = 50
 
 
-def contact(actor: Actor, lead: Lead, person: dict[str, Any]) -> dict[str, Any]:
+def contact(actor: Actor, lead: Lead, person: Mapping[str, Any]) -> dict[str, Any]:
     """The lead's name and mobile as the actor may see them: the salesperson who owns the
     lead sees the mobile in full, to call it (a `tel:` link); others as their role allows."""
     phone = person.get("phone") or ""

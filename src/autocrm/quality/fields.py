@@ -65,7 +65,7 @@ FIELDS: dict[str, FieldSpec] = {
         [
             "dealer_code", "customer_no", "order_no", "invoice_no", "contract_no", "policy_no",
             "member_no", "call_id", "complaint_no", "case_no", "survey_id", "user_id",
-            "signup_id", "post_id", "id_type",
+            "signup_id", "post_id", "id_type", "request_id", "lead_source",
         ],
         _CODE,
     ),
@@ -78,6 +78,9 @@ FIELDS: dict[str, FieldSpec] = {
             "province", "relatives", "repair_type", "status", "summary", "survey_type",
             "technician", "tier",
             "title",
+            # a lead's name as given (王先生) and its answers to the screening questions
+            "contact_name", "timeframe", "budget", "test_drive", "decision_maker", "trade_in",
+            "finance",
         ],
         _TEXT,
     ),
