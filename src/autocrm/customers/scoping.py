@@ -20,6 +20,7 @@ and Polars reads put `reach_sql` in their WHERE clause.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
@@ -44,6 +45,19 @@ def _not_found(what: str, pk: Any) -> NotFound:
 def _related(code: str) -> QuerySet[CustomerDealer, Any]:
     """Return the ids of the customers related to a dealer, as a subquery."""
     return CustomerDealer.objects.filter(dealer_code=code).values("customer_id")
+
+
+def narrows(actor: Actor) -> bool:
+    """Return whether the actor reaches only some customers (a dealer's user)."""
+    return reached_code(actor) is not None
+
+
+def reachable_ids(actor: Actor, customer_ids: Collection[int]) -> set[int]:
+    """Return those of the given customers the actor reaches (one query for a dealer's user)."""
+    if not narrows(actor):
+        return set(customer_ids)
+    return set(scope(Customer.objects.filter(id__in=list(customer_ids)), actor,
+                     customer="id").values_list("id", flat=True))
 
 
 def _condition(actor: Actor, customer: str | None, dealer: str | None) -> Q | None:

@@ -25,6 +25,7 @@ from autocrm.customers.models import Customer, SearchTerm
 from autocrm.customers.presenters import hit
 
 LIMIT = 20
+CANDIDATES = 5000  # a dealer's reading naming more customers than this is joined to its scope
 EXACT, TAIL, START = 0, 1, 2
 CUSTOMER_NO = re.compile(r"^[#＃]\s*([0-9]{1,18})$")
 INTERNAL_ID = re.compile(r"^AC([0-9]{10})$")  # the unified id of a customer without an ID number
@@ -163,6 +164,16 @@ def _lookup(reading: Reading, actor: Actor, limit: int) -> list[tuple[int, str]]
         return [(c, reading.value) for c in rows.values_list("id", flat=True)[:1]]
     terms = SearchTerm.objects.filter(kind=reading.kind).filter(
         Q(value=reading.value) if reading.exact else prefix("value", reading.value))
+    if not scoping.narrows(actor):
+        return list(terms.values_list("customer_id", "value")[:limit])
+    # A dealer's user: most readings name few customers, so read them by the term index and
+    # keep the reachable ones (two short queries). Joined to the dealer's relations at once,
+    # the planners walk the dealer's thousands of customers instead (0.4-1.7 s at 1M on
+    # SQLite). Only a reading that names more than CANDIDATES customers is joined.
+    found = list(terms.values_list("customer_id", "value")[:CANDIDATES])
+    if len(found) < CANDIDATES:
+        mine = scoping.reachable_ids(actor, {c for c, _ in found})
+        return [(c, v) for c, v in found if c in mine][:limit]
     terms = scoping.scope(terms, actor, customer="customer_id")
     return list(terms.values_list("customer_id", "value")[:limit])
 
