@@ -414,9 +414,9 @@ def verdict(backend: str, stats: dict) -> tuple[list[str], list[tuple[str, str]]
 
 
 def explain_missed(env: dict[str, str], m: dict[str, Any],
-                   missed: list[tuple[str, str]]) -> list[str]:
+                   missed: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """Explain the slowest queries of each missed class, in-process on the same store."""
-    lines = []
+    records = []
     for user, cls in missed:
         api_user = "agent" if user == "agent-page" else user
         queries = list(dict.fromkeys(q for _, q in m["slowest"][(user, cls)]))[:2]
@@ -424,12 +424,32 @@ def explain_missed(env: dict[str, str], m: dict[str, Any],
                     "--explain", json.dumps(queries)], env)
         for e in ex["explained"]:
             print(json.dumps(e, ensure_ascii=False), flush=True)
-            st = ", ".join(f"{s['ms']:.1f}" for s in e["statements"])
-            lines += [f"{user} {cls} `{e['query']}`: find() {e['find_ms']:.1f} ms in-process, "
-                      f"{len(e['statements'])} statements ({st} ms); the slowest "
-                      f"({e['slowest']['ms']:.1f} ms):", "", "```sql",
-                      e["slowest"]["sql"], "```", "", "```", e["plan"], "```", ""]
-    return lines
+            records.append({"user": user, "cls": cls, "query": e["query"],
+                            "find_ms": e["find_ms"],
+                            "statements": [st["ms"] for st in e["statements"]],
+                            "sql": e["slowest"]["sql"], "slowest_ms": e["slowest"]["ms"],
+                            "plan": e["plan"]})
+    return records
+
+
+def render_explained(backend: str, records: list[dict[str, Any]]) -> list[str]:
+    """One line per explained query; each distinct plan of a slowest statement once."""
+    if not records:
+        return []
+    lines = [f"### {backend}", ""]
+    plans: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        st = ", ".join(f"{x:.0f}" for x in r["statements"])
+        lines.append(f"- {r['user']} {r['cls']} `{r['query']}`: find() {r['find_ms']:.0f} ms "
+                     f"in-process; its statements {st} ms.")
+        plans.setdefault(r["plan"], []).append(r)
+    for plan, rs in plans.items():
+        which = ", ".join(dict.fromkeys(f"{r['user']} {r['cls']}" for r in rs))
+        slow = max(rs, key=lambda r: r["slowest_ms"])
+        lines += ["", f"The slowest statement of {len(rs)} of them ({which}) runs so; "
+                  f"e.g. {slow['slowest_ms']:.0f} ms for `{slow['query']}`:", "", "```sql",
+                  slow["sql"], "```", "", "```", plan, "```"]
+    return lines + [""]
 
 
 def main() -> None:
@@ -469,7 +489,9 @@ def main() -> None:
     src = None if args.working_tree else export_head(args.home)
     rows = ["| backend | user | class | e.g. | n | p50 ms | p99 ms | hits median | "
             "finds the customer | p50 / baseline p50 |", "|---" * 10 + "|"]
-    facts, verdicts, explained = [], [], []
+    facts: list[str] = []
+    verdicts: list[str] = []
+    explained: list[str] = []
     for backend in args.backends.split(","):
         saved = args.home / f"result-{backend}-{data.name.removeprefix('data-')}.json"
         if backend in args.saved.split(","):  # measured by an earlier invocation
@@ -477,7 +499,8 @@ def main() -> None:
             rows += part["rows"]
             verdicts += part["verdicts"]
             facts += part["facts"]
-            explained += part["explained"]
+            explained += (render_explained(backend, part["explain_raw"])
+                          if "explain_raw" in part else part["explained"])
             continue
         if backend == "postgres" and not args.pg_url:
             continue
@@ -507,10 +530,10 @@ def main() -> None:
             f"resident memory {m['memory']['max_mib']:,.0f} MiB per process, "
             f"{m['memory']['sum_mib']:,.0f} MiB master and 2 workers.")
         print("\n".join(rows + lines), flush=True)
-        why = [f"### {backend}", "", *explain_missed(env, m, missed)] if missed else []
-        explained += why
+        raw = explain_missed(env, m, missed)
+        explained += render_explained(backend, raw)
         saved.write_text(json.dumps({"rows": table(backend, sample, stats), "verdicts": lines,
-                                     "facts": facts[-1:], "explained": why,
+                                     "facts": facts[-1:], "explain_raw": raw,
                                      "raw": {f"{u} {c}": v for (u, c), v in stats.items()}},
                                     ensure_ascii=False))
     text = "\n".join([
