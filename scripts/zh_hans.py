@@ -213,6 +213,21 @@ ZH = {
     "autocrm customer data platform · back office": "autocrm 客户数据平台 · 后台",
     "won by record": "成交记录", "purchase": "购买类型", "first purchase": "首购",
     "repurchase": "再购", "trade-in": "置换",
+    # audit actions, the 360° page's reveal dialog and dealer card, back-office lists
+    "viewed": "查看", "revealed": "查看完整信息", "exported": "导出",
+    "added in the back office": "后台新增", "changed in the back office": "后台修改",
+    "approved a held change": "批准待审核变更", "declined a held change": "驳回待审核变更",
+    "decided a merge": "处理合并建议", "merged customers": "合并客户",
+    "split off records": "拆分记录",
+    "created the demo users": "创建演示用户", "imported dealers": "导入经销商",
+    "loaded a file": "加载文件", "issued a token": "签发令牌", "revoked a token": "吊销令牌",
+    "set a user": "设置用户", "answered a lead's questions": "填写线索问卷",
+    "followed up a lead": "跟进线索", "moved a lead": "推进线索", "reason": "原因",
+    "field": "字段", "query": "查询", "rows": "行数", "count": "数量", "records": "记录",
+    "filters": "筛选条件", "web page": "网页", "command line": "命令行",
+    "Reveal %(field)s": "查看完整的%(field)s", "Cancel": "取消", "Dates": "日期", "Change": "变更",
+    "This list is wider than a phone screen: scroll it sideways, or use a wider screen.":
+        "此列表比手机屏幕宽：请左右滑动，或使用更宽的屏幕。",
     # search
     "Customer no. {v}": "客户号 {v}", "Phone {v}": "手机号 {v}",
     "Phone starts {v}": "手机号开头 {v}", "Phone ends {v}": "手机尾号 {v}", "VIN {v}": "车架号 {v}",

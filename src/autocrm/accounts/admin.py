@@ -8,13 +8,15 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.accounts.admin_site import RightAdmin
+from autocrm.accounts.admin_site import RightAdmin, key_value_table
 from autocrm.accounts.models import ApiToken, Department, Membership, Role
 from autocrm.accounts.rights import FLAGS, PII_KINDS
-from autocrm.core.models import AuditEntry
+from autocrm.core.models import ACTIONS, DETAIL_KEYS, AuditEntry
 from autocrm.dealers.models import Dealer
 
 # Every right of a role, in the order declared: adding one to `rights` adds its column here.
@@ -85,12 +87,36 @@ class ApiTokenAdmin(UserAdminRight):
         return False
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """Filter the audit log by action, each named in the active language."""
+
+    title = _("Action")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        codes = AuditEntry.objects.order_by("action").values_list("action", flat=True)
+        return [(code, ACTIONS.get(code, code)) for code in codes.distinct()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[AuditEntry]) -> Any:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(RightAdmin):
     right = "audit"
-    list_display = ("at", "actor", "action", "object_type", "object_id", "customer_id")
-    list_filter = ("action", "object_type")
+    list_display = ("at", "actor", "action_shown", "object_type", "object_id", "customer_id")
+    list_filter = (ActionFilter, "object_type")
     search_fields = ("=customer_id", "=object_id")
+    fields = readonly_fields = ("at", "actor", "action_shown", "object_type", "object_id",
+                                "customer_id", "detail_shown")
+
+    @admin.display(description=_("Action"), ordering="action")
+    def action_shown(self, entry: AuditEntry) -> str:
+        return entry.action_label
+
+    @admin.display(description=_("Detail"))
+    def detail_shown(self, entry: AuditEntry) -> SafeString:
+        return key_value_table(entry.shown_detail, DETAIL_KEYS)
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

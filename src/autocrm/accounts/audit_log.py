@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from autocrm.core import audit, days
 from autocrm.core.errors import InputError
-from autocrm.core.models import AuditEntry
+from autocrm.core.models import ACTIONS, AuditEntry
 
 HEADER = ["时间 Time", "用户 User", "操作 Action", "对象类型 Object type", "对象 Object",
           "客户 Customer", "详情 Detail"]
@@ -53,7 +53,8 @@ class AuditFilterForm(forms.Form):
         actions = AuditEntry.objects.order_by("action").values_list("action", flat=True)
         choice = self.fields["action"]
         assert isinstance(choice, forms.ChoiceField)
-        choice.choices = [("", _("Any action")), *((a, a) for a in actions.distinct())]
+        choice.choices = [("", _("Any action")),
+                          *((a, ACTIONS.get(a, a)) for a in actions.distinct())]
 
     def filters(self) -> dict[str, Any]:
         """Return the valid, non-empty filters."""

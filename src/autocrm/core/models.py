@@ -9,6 +9,25 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# What each audit action is called on pages and in the back office; a code missing here is
+# shown as it is.
+ACTIONS = {
+    "view": _("viewed"), "reveal": _("revealed"), "export": _("exported"),
+    "admin_add": _("added in the back office"), "admin_change": _("changed in the back office"),
+    "approve_held_change": _("approved a held change"),
+    "reject_held_change": _("declined a held change"), "decide_merge": _("decided a merge"),
+    "merge": _("merged customers"), "unmerge": _("split off records"),
+    "demo_users": _("created the demo users"), "import": _("imported dealers"),
+    "load": _("loaded a file"), "token_issued": _("issued a token"),
+    "token_revoked": _("revoked a token"), "user_created": _("set a user"),
+    "lead_answers": _("answered a lead's questions"), "lead_follow_up": _("followed up a lead"),
+    "lead_stage": _("moved a lead"),
+}
+DETAIL_KEYS = {"channel": _("channel"), "reason": _("reason"), "field": _("field"),
+               "query": _("query"), "rows": _("rows"), "count": _("count"),
+               "records": _("records"), "filters": _("filters")}
+CHANNELS = {"web": _("web page"), "api": "API", "cli": _("command line")}
+
 
 class AuditEntry(models.Model):
     """One change of state or one access to personal data; never updated or deleted."""
@@ -30,7 +49,23 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit log")
 
     def __str__(self) -> str:
-        return f"{self.action} {self.object_type} {self.object_id}"
+        return f"{self.action_label} {self.object_type} {self.object_id}"
+
+    @property
+    def action_label(self) -> str:
+        """Return the action's name in the active language."""
+        return str(ACTIONS.get(self.action, self.action))
+
+    @property
+    def shown_detail(self) -> dict[str, Any]:
+        """Return the detail with its channel named rather than coded."""
+        return {k: str(CHANNELS.get(v, v)) if k == "channel" and isinstance(v, str) else v
+                for k, v in (self.detail or {}).items()}
+
+    @property
+    def detail_items(self) -> list[tuple[str, Any]]:
+        """Return the shown detail as (label, value) pairs."""
+        return [(str(DETAIL_KEYS.get(k, k)), v) for k, v in self.shown_detail.items()]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from django.utils import timezone
 
 from autocrm.accounts.actor import Actor
 from autocrm.accounts.masking import shown
 from autocrm.customers import labels
-from autocrm.customers.models import Customer
+from autocrm.customers.models import Customer, HeldChange
 from autocrm.interactions import kinds
 from autocrm.sources.config import sources
 
@@ -31,9 +34,41 @@ def present_360(view: dict[str, Any]) -> dict[str, Any]:
         for f, entry in view["profile"].items()
         if entry["value"] not in (None, "") or entry.get("masked")
     ]
+    for f in view["fields"]:
+        f["loaded_at"] = local_time(f.get("loaded_at"))
     for item in view["timeline"]:
         item["label"] = kinds.label(item["kind"])
         item["source_name"] = names.get(item["source"], item["source"])
-    for d in view["dealers"]:
-        d["relation_label"] = labels.RELATIONS.get(d["relation"], d["relation"])
+        item["when"] = local_time(item.get("at"))[:10]
+    view["dealer_rows"] = dealer_rows(view["dealers"])
+    for h in view["held_changes"]:
+        h["field_label"] = labels.FIELDS.get(h["field"], h["field"])
+        h["status_label"] = HeldChange.Status(h["status"]).label
     return view
+
+
+def local_time(value: str | None) -> str:
+    """Show an ISO timestamp as a local date and time (TIME_ZONE), like every other page."""
+    if not value:
+        return ""
+    value = str(value)
+    if len(value) <= 10:
+        return value  # a date: no time zone to convert
+    moment = dt.datetime.fromisoformat(value)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, dt.UTC)
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def dealer_rows(dealers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return one row per dealer: its relations as labels, its first and last dates overall."""
+    rows: dict[str, dict[str, Any]] = {}
+    for d in dealers:
+        row = rows.setdefault(d["code"], {"code": d["code"], "name": d["name"], "relations": [],
+                                          "first_at": None, "last_at": None})
+        row["relations"].append(labels.RELATIONS.get(d["relation"], d["relation"]))
+        dates = [x for x in (row["first_at"], d["first_at"]) if x]
+        row["first_at"] = min(dates) if dates else None
+        dates = [x for x in (row["last_at"], d["last_at"]) if x]
+        row["last_at"] = max(dates) if dates else None
+    return list(rows.values())

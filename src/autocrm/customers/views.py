@@ -36,10 +36,12 @@ def detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 @require_POST
 @requires("profile", page=True)
 def reveal(request: HttpRequest, customer_id: int, field: str) -> HttpResponse:
-    """Show one value in full; the reason comes from the prompt (htmx) or the form."""
+    """Show one value in full; the reason comes from the page's reveal dialog (the form's
+    `reason`) or from an htmx prompt (the HX-Prompt header)."""
     # htmx percent-encodes a prompt answer that is not ASCII.
     reason = unquote(request.headers.get("HX-Prompt", "")) or request.POST.get("reason", "")
     value = services.reveal(customer_id, field, reason, actor_of(request))
     if isinstance(value, list):
         value = ", ".join(value)
-    return render(request, "customers/_revealed.html", {"value": value})
+    return render(request, "customers/_revealed.html", {"value": value, "field": field,
+                                                       "htmx": request.headers.get("HX-Request")})
