@@ -51,8 +51,11 @@ def test_dealer_salesperson_on_a_phone_reveals_a_mobile_with_a_reason(
     page.locator("#search-results a").first.click()
     phone = page.locator("#v-phone")
     expect(phone).to_have_text("138****8000")
-    page.once("dialog", lambda dialog: dialog.accept("客户来电回访"))
     page.locator("[data-field=phone] .reveal").click()
+    dialog = page.locator("#reveal-phone")
+    expect(dialog).to_be_visible()
+    dialog.locator("input[name=reason]").fill("客户来电回访")
+    dialog.locator("button[type=submit]").click()
     expect(phone).to_have_text("13800138000")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
