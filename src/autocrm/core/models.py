@@ -25,7 +25,8 @@ ACTIONS = {
 }
 DETAIL_KEYS = {"channel": _("channel"), "reason": _("reason"), "field": _("field"),
                "query": _("query"), "rows": _("rows"), "count": _("count"),
-               "records": _("records"), "filters": _("filters")}
+               "records": _("records"), "filters": _("filters"), "role": _("role"),
+               "dealer": _("dealer"), "name": _("name")}
 CHANNELS = {"web": _("web page"), "api": "API", "cli": _("command line")}
 
 
