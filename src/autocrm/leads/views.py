@@ -117,12 +117,16 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
     dealers = list(open_rows.values("dealer_code").annotate(
         n=Count("id"), overdue=Count("id", filter=Q(next_follow_up__lt=now))).order_by(
         "-n")[:20])
+    # a funnel counts the leads that got at least this far: each stage with all after it
+    path = [s for s in stages if s[0] != Stage.LOST]
+    reached = [sum(n for _, _, n in path[i:]) for i in range(len(path))]
     chart = {
-        "tooltip": {"trigger": "item"},
-        "series": [{"type": "funnel", "sort": "none", "left": "5%", "width": "90%",
-                    "label": {"formatter": "{b}: {c}"},
-                    "data": [{"name": label, "value": n} for code, label, n in stages
-                             if code != Stage.LOST]}],
+        "tooltip": {"trigger": "item", "formatter": "{b}: {c}"},
+        "series": [{"type": "funnel", "sort": "none", "left": "10%", "width": "80%",
+                    "minSize": "8%", "gap": 2,
+                    "label": {"position": "inside", "formatter": "{b} {c}", "color": "#fff"},
+                    "data": [{"name": label, "value": n}
+                             for (_, label, _), n in zip(path, reached, strict=True)]}],
     }
     return render(request, "leads/funnel.html", {
         "stages": stages, "figures": figures, "dealers": dealers,
