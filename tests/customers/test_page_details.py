@@ -96,3 +96,16 @@ def test_stacked_rows_keep_their_column_labels(two_dealers: dict[str, int]) -> N
     assert cells and all('data-label="' in c for c in cells)
     assert re.findall(r'data-label="([^"]+)"', repairs.group(0))[:6] == [
         "日期", "经销商", "类型", "里程", "项目", "金额"]
+
+
+def test_in_english_feed_labels_and_repair_types_are_english(two_dealers: dict[str, int]) -> None:
+    page = client_for("data_steward", "en").get(f"/customers/{two_dealers['zhang']}/").content
+    html = page.decode()
+    titles = re.findall(r'<li data-kind="(\w+)">.*?<br>(.*?)(?: — |</li>)', html, re.S)
+    assert titles == [("repair", "repair 更换刹车片"), ("repair", "maintenance 首保"),
+                      ("contract", "Loan and insurance contracts 平安保险")]  # data stays
+    repairs = re.search(r'<table class="stack repairs">.*?</table>', html, re.S)
+    assert repairs is not None
+    assert re.findall(r'<td data-label="Type">([^<]*)</td>', repairs.group(0)) == [
+        "repair", "maintenance"]
+    assert "Finance &amp; insurance" in html or "Finance & insurance" in html

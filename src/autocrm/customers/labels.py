@@ -16,3 +16,6 @@ RELATIONS = {"bought": _("bought here"), "dms": _("in the dealer's records"),
 RULES = {"priority": _("source priority"), "recency": _("most recent"),
          "sole": _("all sources agree"), "derived": _("derived from the ID number")}
 GENDERS = {"M": _("male"), "F": _("female")}
+# Repair types as the dealers' systems send them; another type is shown as sent.
+REPAIR_TYPES = {"保养": _("maintenance"), "维修": _("repair"), "索赔": _("warranty claim"),
+                "钣喷": _("body and paint")}

@@ -40,11 +40,31 @@ def present_360(view: dict[str, Any]) -> dict[str, Any]:
         item["label"] = kinds.label(item["kind"])
         item["source_name"] = names.get(item["source"], item["source"])
         item["when"] = local_time(item.get("at"))[:10]
+        item["title"] = localized_title(item["source"], item["kind"], item["title"])
+    for vehicle in view["vehicles"]:
+        for r in vehicle["repairs"]:
+            r["type"] = str(labels.REPAIR_TYPES.get(r["type"], r["type"]))
     view["dealer_rows"] = dealer_rows(view["dealers"])
     for h in view["held_changes"]:
         h["field_label"] = labels.FIELDS.get(h["field"], h["field"])
         h["status_label"] = HeldChange.Status(h["status"]).label
     return view
+
+
+def localized_title(source: str, kind: str, title: str) -> str:
+    """Put a timeline title's leading feed label (or repair type) in the active language.
+
+    A title is stored as its feed's Chinese label and the entry's own value (that value is the
+    source's data and stays as sent).
+    """
+    config = sources().get(source)
+    heads = [(f.label, f.display_label) for f in config.feeds.values()] if config else []
+    if kind == "repair":
+        heads = [(zh, str(en)) for zh, en in labels.REPAIR_TYPES.items()]
+    for stored, local in heads:
+        if title == stored or title.startswith(stored + " "):
+            return local + title[len(stored):]
+    return title
 
 
 def local_time(value: str | None) -> str:
