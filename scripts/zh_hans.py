@@ -229,6 +229,7 @@ ZH = {
     "This list is wider than a phone screen: scroll it sideways, or use a wider screen.":
         "此列表比手机屏幕宽：请左右滑动，或使用更宽的屏幕。",
     "maintenance": "保养", "repair": "维修", "warranty claim": "索赔", "body and paint": "钣喷",
+    "View %s": "查看%s",
     # search
     "Customer no. {v}": "客户号 {v}", "Phone {v}": "手机号 {v}",
     "Phone starts {v}": "手机号开头 {v}", "Phone ends {v}": "手机尾号 {v}", "VIN {v}": "车架号 {v}",

@@ -61,6 +61,7 @@ def test_scores_are_rounded_and_pages_read_only(two_dealers: dict[str, int]) -> 
     page = client.get(f"/admin/identity/mergeproposal/{proposal.id}/change/").content.decode()
     assert '<div class="readonly">0.912</div>' in page
     assert 'name="_save"' not in page and 'name="_continue"' not in page
+    assert "<h1>View merge proposal</h1>" in page
     assert "MergeProposal object" not in page and "Merge proposal object" not in page
 
 

@@ -61,7 +61,8 @@ class RightAdmin(admin.ModelAdmin):
     def changeform_view(self, request: HttpRequest, object_id: Any = None, form_url: str = "",
                         extra_context: Any = None) -> Any:
         if self.read_only:
-            extra_context = {**(extra_context or {}), **NO_SAVE}
+            title = _("View %s") % self.opts.verbose_name
+            extra_context = {**(extra_context or {}), **NO_SAVE, "title": title}
         return _rendered(super().changeform_view, request, object_id, form_url, extra_context)
 
     def _can(self, request: HttpRequest) -> bool:
