@@ -265,6 +265,7 @@ ZH = {
     "B · within 30 days": "B · 30天内", "C · within 90 days": "C · 90天内",
     "N · no intent": "N · 无意向", "sources": "来源", "channel": "渠道",
     "idempotent request": "幂等请求", "idempotent requests": "幂等请求",
+    "version": "版本", "time": "时间", "by": "操作人", "old value": "原值", "new value": "新值",
     "intended model": "意向车型", "salesperson": "销售顾问", "stage": "阶段",
     "contact name": "联系人姓名",
     "grade": "级别", "answers": "问卷答案", "finance interest": "金融意向",

@@ -29,8 +29,7 @@ def test_every_message_is_translated_and_compiled() -> None:
 
 
 def ours() -> list[Any]:
-    return [c for c in apps.get_app_configs() if c.name.startswith("autocrm.")
-            and c.label != "leads"]  # leads: its labels are being written with the domain
+    return [c for c in apps.get_app_configs() if c.name.startswith("autocrm.")]
 
 
 def labels() -> Iterator[tuple[str, Any]]:
@@ -48,7 +47,7 @@ def labels() -> Iterator[tuple[str, Any]]:
                 for value, label in getattr(field, "flatchoices", None) or ():
                     yield f"{name}.{field.name}={value}", label
     for model, model_admin in admin.site._registry.items():
-        if not model.__module__.startswith("autocrm.") or model._meta.app_label == "leads":
+        if not model.__module__.startswith("autocrm."):
             continue
         for column in model_admin.list_display:
             shown = getattr(model_admin, column, None) if isinstance(column, str) else column

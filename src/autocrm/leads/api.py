@@ -76,8 +76,10 @@ class AnswersIn(Schema):
 
 @router.get("", response=LeadPage)
 @requires("leads")
-def list_leads(request: HttpRequest, stage: str = "", grade: str = "",
-               limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)
+def list_leads(request: HttpRequest, stage: str = Query("", max_length=16),
+               grade: str = Query("", max_length=1),
+               limit: int = Query(50, ge=1, le=500),
+               offset: int = Query(0, ge=0, le=10_000_000)
                ) -> dict[str, Any]:
     """The leads the caller may see (a salesperson: their own), next follow-up first."""
     rows = selectors.visible(actor_of(request)).select_related("owner")

@@ -32,7 +32,7 @@ class Lead(models.Model):
 
     customer_id = models.BigIntegerField(_("customer"))
     # the source records that brought it (a list row, an API call, a sign-up, an enquiry)
-    record_ids = models.JSONField(default=list, blank=True)
+    record_ids = models.JSONField(_("source records"), default=list, blank=True)
     sources = models.JSONField(_("sources"), default=list, blank=True)
     # the name as the lead gave it (王先生), which the golden record may not take
     contact_name = models.CharField(_("contact name"), max_length=64, blank=True)
@@ -61,7 +61,7 @@ class Lead(models.Model):
     created_at = models.DateTimeField(_("created"))
     updated_at = models.DateTimeField(_("updated"))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    version = models.IntegerField(default=1)  # optimistic lock: a stale write is a 409
+    version = models.IntegerField(_("version"), default=1)  # a stale write is a 409
 
     class Meta:
         indexes = [
@@ -86,14 +86,15 @@ CLOSED = (Stage.DELIVERED, Stage.LOST)
 class LeadChange(models.Model):
     """One change of a lead's stage, grade, dealer or owner: its history, never rewritten."""
 
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="changes")
-    at = models.DateTimeField()
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="changes",
+                             verbose_name=_("lead"))
+    at = models.DateTimeField(_("time"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                           on_delete=models.PROTECT, related_name="+")
-    field = models.CharField(max_length=16)
-    old = models.CharField(max_length=64, blank=True)
-    new = models.CharField(max_length=64, blank=True)
-    reason = models.CharField(max_length=255, blank=True)
+                           on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    field = models.CharField(_("field"), max_length=16)
+    old = models.CharField(_("old value"), max_length=64, blank=True)
+    new = models.CharField(_("new value"), max_length=64, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -115,10 +116,11 @@ class FollowUp(models.Model):
         TEST_DRIVE = "test_drive", _("Test drive")
         QUOTE = "quote", _("Quote")
 
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="follow_ups")
-    at = models.DateTimeField()
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="follow_ups",
+                             verbose_name=_("lead"))
+    at = models.DateTimeField(_("time"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                           on_delete=models.PROTECT, related_name="+")
+                           on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     reached = models.BooleanField(_("reached the customer"), default=True)
     outcome = models.CharField(_("outcome"), max_length=255, blank=True)
