@@ -432,6 +432,11 @@ def explain_missed(env: dict[str, str], m: dict[str, Any],
     return records
 
 
+def _cut(text: str, n: int) -> str:
+    """Shorten a long line (a plan's list of thousands of ids)."""
+    return text if len(text) <= n else text[:n] + " …"
+
+
 def render_explained(backend: str, records: list[dict[str, Any]]) -> list[str]:
     """One line per explained query; each distinct plan of a slowest statement once."""
     if not records:
@@ -448,7 +453,8 @@ def render_explained(backend: str, records: list[dict[str, Any]]) -> list[str]:
         slow = max(rs, key=lambda r: r["slowest_ms"])
         lines += ["", f"The slowest statement of {len(rs)} of them ({which}) runs so; "
                   f"e.g. {slow['slowest_ms']:.0f} ms for `{slow['query']}`:", "", "```sql",
-                  slow["sql"], "```", "", "```", plan, "```"]
+                  _cut(slow["sql"], 2000), "```", "", "```",
+                  "\n".join(_cut(line, 240) for line in plan.splitlines()), "```"]
     return lines + [""]
 
 
