@@ -49,6 +49,8 @@ def test_a_query_is_read_every_way_it_can_mean_something() -> None:
     assert readings("#138") == [Reading("#", "138", True, search.EXACT)]
     assert readings("AC0000000042") == [Reading("#", "42", True, search.EXACT)]
     assert [r.kind for r in readings("138")] == ["phone"]  # never customer no. 138
+    assert readings("91500101695949940w") == [
+        Reading("id", "91500101695949940W", True, search.EXACT)]  # a company's USCC
     assert readings("  ") == []
     assert readings("!!") == []
 

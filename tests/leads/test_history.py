@@ -42,3 +42,11 @@ def test_prospect_lists_load_into_leads_and_a_history_works_them(tmp_path: Path)
         assert (lead.next_follow_up is None) == (not lead.is_open)
     assert FollowUp.objects.count() == done.follow_ups > 0
     assert not FollowUp.objects.filter(at__gt=timezone.now()).exists()
+
+
+def test_ids_are_read_in_parts_that_postgresql_takes() -> None:
+    from autocrm.leads.services import PART, _parts
+
+    parts = _parts(list(range(2 * PART + 5, 0, -1)))
+    assert [len(p) for p in parts] == [PART, PART, 5]
+    assert parts[0][0] == 1 and parts[-1][-1] == 2 * PART + 5

@@ -20,10 +20,9 @@ and Polars reads put `reach_sql` in their WHERE clause.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Any, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
 from autocrm.accounts.actor import Actor
@@ -47,17 +46,17 @@ def _related(code: str) -> QuerySet[CustomerDealer, Any]:
     return CustomerDealer.objects.filter(dealer_code=code).values("customer_id")
 
 
-def narrows(actor: Actor) -> bool:
-    """Return whether the actor reaches only some customers (a dealer's user)."""
-    return reached_code(actor) is not None
-
-
-def reachable_ids(actor: Actor, customer_ids: Collection[int]) -> set[int]:
-    """Return those of the given customers the actor reaches (one query for a dealer's user)."""
-    if not narrows(actor):
-        return set(customer_ids)
-    return set(scope(Customer.objects.filter(id__in=list(customer_ids)), actor,
-                     customer="id").values_list("id", flat=True))
+def scope_each(rows: QuerySet[M], actor: Actor, customer: str = "customer_id") -> QuerySet[M]:
+    """Narrow rows to reachable customers row by row (a correlated EXISTS on the dealer's
+    relation): for a read that walks an index of its own and stops at a few rows, where
+    `customer IN (the dealer's customers)` makes the planners walk the dealer's customers."""
+    code = reached_code(actor)
+    if code is None:
+        return rows
+    if not code:
+        return rows.none()
+    related = CustomerDealer.objects.filter(dealer_code=code, customer_id=OuterRef(customer))
+    return rows.filter(Exists(related))
 
 
 def _condition(actor: Actor, customer: str | None, dealer: str | None) -> Q | None:

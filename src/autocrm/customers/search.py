@@ -25,7 +25,6 @@ from autocrm.customers.models import Customer, SearchTerm
 from autocrm.customers.presenters import hit
 
 LIMIT = 20
-CANDIDATES = 5000  # a dealer's reading naming more customers than this is joined to its scope
 EXACT, TAIL, START = 0, 1, 2
 CUSTOMER_NO = re.compile(r"^[#＃]\s*([0-9]{1,18})$")
 INTERNAL_ID = re.compile(r"^AC([0-9]{10})$")  # the unified id of a customer without an ID number
@@ -35,6 +34,7 @@ LETTERS = re.compile(r"^[a-z]+$")
 PLATE = re.compile(r"^[^\x00-\x7f][A-Z][0-9A-Z]{0,6}$")
 VIN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 ID_NUMBER = re.compile(r"^([0-9]{15}|[0-9]{17}[0-9X])$")
+USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")  # a company's code
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def _alnum(upper: str, compact: str) -> list[Reading]:
     out: list[Reading] = []
     if VIN.match(upper):
         out.append(Reading("vin", upper, True, EXACT))
-    if ID_NUMBER.match(upper):
+    if ID_NUMBER.match(upper) or USCC.match(upper):
         out.append(Reading("id", upper, True, EXACT))
     digits = any(c in "0123456789" for c in upper)
     if 5 <= n <= 7 and upper[0].isalpha() and digits:
@@ -164,17 +164,10 @@ def _lookup(reading: Reading, actor: Actor, limit: int) -> list[tuple[int, str]]
         return [(c, reading.value) for c in rows.values_list("id", flat=True)[:1]]
     terms = SearchTerm.objects.filter(kind=reading.kind).filter(
         Q(value=reading.value) if reading.exact else prefix("value", reading.value))
-    if not scoping.narrows(actor):
-        return list(terms.values_list("customer_id", "value")[:limit])
-    # A dealer's user: most readings name few customers, so read them by the term index and
-    # keep the reachable ones (two short queries). Joined to the dealer's relations at once,
-    # the planners walk the dealer's thousands of customers instead (0.4-1.7 s at 1M on
-    # SQLite). Only a reading that names more than CANDIDATES customers is joined.
-    found = list(terms.values_list("customer_id", "value")[:CANDIDATES])
-    if len(found) < CANDIDATES:
-        mine = scoping.reachable_ids(actor, {c for c, _ in found})
-        return [(c, v) for c, v in found if c in mine][:limit]
-    terms = scoping.scope(terms, actor, customer="customer_id")
+    # A dealer's user: each term row is checked against the dealer's relations (EXISTS), so
+    # the term index is walked and the read stops at `limit`; an IN over the dealer's
+    # customers made the planners walk those instead (0.4-1.7 s at 1M on SQLite).
+    terms = scoping.scope_each(terms, actor, "customer_id")
     return list(terms.values_list("customer_id", "value")[:limit])
 
 

@@ -41,6 +41,16 @@ class Derived:
     lead_of: dict[int, int] = field(default_factory=dict)  # record id -> lead id
 
 
+BATCH = 1_000  # rows per bulk statement, well under PostgreSQL's 65,535 parameters
+PART = 10_000  # ids per query: PostgreSQL takes at most 65,535 parameters in one statement
+
+
+def _parts(ids: list[int]) -> list[list[int]]:
+    """Split ids into lists of at most PART (a first load names a million customers)."""
+    ids = sorted(set(ids))
+    return [ids[i:i + PART] for i in range(0, len(ids), PART)]
+
+
 def lead_rows(records: pl.DataFrame) -> pl.DataFrame:
     """Return the records that are leads, with their channel, one row each."""
     cols = ["record_id", "customer_id", "source", "feed", "entity", "dealer_code", "event_day",
@@ -71,8 +81,9 @@ def from_records(records: pl.DataFrame, new_customers: Collection[int],
     now = timezone.now()
     form = questionnaire.load()
     customers = sorted(set(rows["customer_id"].to_list()))
-    open_leads = {lead.customer_id: lead for lead in Lead.objects.filter(
-        customer_id__in=customers).exclude(stage__in=CLOSED).order_by("id")}
+    open_leads = {lead.customer_id: lead for part in _parts(customers)
+                  for lead in Lead.objects.filter(customer_id__in=part).exclude(
+                      stage__in=CLOSED).order_by("id")}
     fresh: dict[int, Lead] = {}
     new_set = set(new_customers)
     for row in rows.iter_rows(named=True):
@@ -110,15 +121,14 @@ def from_records(records: pl.DataFrame, new_customers: Collection[int],
         lead.updated_at = now
         if lead.pk:
             open_leads[cid] = lead
-    created = Lead.objects.bulk_create(list(fresh.values()))
+    created = Lead.objects.bulk_create(list(fresh.values()), batch_size=BATCH)
     kept = [lead for lead in open_leads.values() if lead.updated_at == now]
     Lead.objects.bulk_update(kept, ["record_ids", "sources", "intended_model", "answers",
                                     "grade", "finance_interest", "trade_in_interest",
-                                    "updated_at"])
+                                    "updated_at"], batch_size=BATCH)
     LeadChange.objects.bulk_create(
-        LeadChange(lead=lead, at=lead.created_at, field="stage", new=Stage.NEW,
-                   reason=lead.channel)
-        for lead in created)
+        (LeadChange(lead=lead, at=lead.created_at, field="stage", new=Stage.NEW,
+                    reason=lead.channel) for lead in created), batch_size=BATCH)
     out.lead_of = {rid: lead.pk for lead in [*created, *kept] for rid in lead.record_ids}
     sync_reach(customers)
     return out
@@ -145,7 +155,9 @@ def close_won(records: pl.DataFrame) -> int:
     leads = []
     # only a purchase on or after the day the lead opened wins it (an old invoice loaded with a
     # later enquiry is the car the customer had, not the one they asked about)
-    for lead in Lead.objects.filter(customer_id__in=list(purchases)).exclude(stage__in=CLOSED):
+    candidates = [lead for part in _parts(list(purchases))
+                  for lead in Lead.objects.filter(customer_id__in=part).exclude(stage__in=CLOSED)]
+    for lead in candidates:
         opened = timezone.localdate(lead.created_at)
         after = sorted((d or opened, r) for d, r in purchases[lead.customer_id]
                        if d is None or d >= opened)
@@ -154,9 +166,10 @@ def close_won(records: pl.DataFrame) -> int:
             leads.append(lead)
     if not leads:
         return 0
-    cars = dict(Ownership.objects.filter(customer_id__in=[x.customer_id for x in leads]).values(
-        "customer_id").annotate(n=Count("vehicle_id", distinct=True)).values_list(
-        "customer_id", "n"))
+    cars = {c: n for part in _parts([x.customer_id for x in leads])
+            for c, n in Ownership.objects.filter(customer_id__in=part).values(
+                "customer_id").annotate(n=Count("vehicle_id", distinct=True)).values_list(
+                "customer_id", "n")}
     now = timezone.now()
     for lead in leads:
         old = lead.stage
@@ -168,11 +181,11 @@ def close_won(records: pl.DataFrame) -> int:
         lead.version += 1
         lead.__dict__["_old_stage"] = old
     Lead.objects.bulk_update(leads, ["stage", "stage_at", "closed_at", "won_record_id",
-                                     "purchase_type", "updated_at", "version"])
+                                     "purchase_type", "updated_at", "version"], batch_size=BATCH)
     LeadChange.objects.bulk_create(
-        LeadChange(lead=lead, at=now, field="stage", old=lead.__dict__["_old_stage"],
-                   new=Stage.DELIVERED, reason=f"won: record {lead.won_record_id}")
-        for lead in leads)
+        (LeadChange(lead=lead, at=now, field="stage", old=lead.__dict__["_old_stage"],
+                    new=Stage.DELIVERED, reason=f"won: record {lead.won_record_id}")
+         for lead in leads), batch_size=BATCH)
     sync_reach([x.customer_id for x in leads])
     return len(leads)
 
@@ -204,9 +217,10 @@ def _interest(answers: dict[str, str]) -> dict[str, bool | None]:
 
 def sync_reach(customer_ids: Collection[int]) -> None:
     """Let exactly the dealers of these customers' open leads reach them (P2)."""
-    rows = Lead.objects.filter(customer_id__in=list(customer_ids)).exclude(
-        stage__in=CLOSED).exclude(dealer_code="").values_list("customer_id", "dealer_code",
-                                                             "created_at")
+    rows = [row for part in _parts(list(customer_ids))
+            for row in Lead.objects.filter(customer_id__in=part).exclude(
+                stage__in=CLOSED).exclude(dealer_code="").values_list(
+                "customer_id", "dealer_code", "created_at")]
     pairs = pl.DataFrame([(c, d, t.date()) for c, d, t in rows], orient="row",
                          schema={"customer_id": pl.Int64, "dealer_code": pl.Utf8,
                                  "first_at": pl.Date})
