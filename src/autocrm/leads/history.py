@@ -61,8 +61,7 @@ def fill(salespeople: dict[str, list[int]], *, seed: int = 42,
         if users and lead.owner_id is None:
             lead.owner_id = rng.choice(users)
         graded = questionnaire.grade(_answers(rng, form), form)
-        lead.answers, lead.grade = graded.answers, graded.grade
-        lead.__dict__.update(services._interest(graded.answers))
+        services.apply_grade(lead, graded)
         at = lead.created_at + dt.timedelta(hours=rng.uniform(0.5, 30))
         for stage in PATH:
             if at >= now:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from autocrm.accounts import masking
+from autocrm.accounts.actor import Actor
 from autocrm.leads import funnel, questionnaire
 from autocrm.leads.models import Lead
 
@@ -25,3 +28,13 @@ def lead_out(lead: Lead) -> dict[str, Any]:
         "allowed_stages": list(funnel.NEXT[lead.stage]),
         "purchase_type": lead.purchase_type, "won_record_id": lead.won_record_id,
     }
+
+
+def contact(actor: Actor, lead: Lead, person: Mapping[str, Any]) -> dict[str, Any]:
+    """The lead's name and mobile as the actor may see them: the salesperson who owns the
+    lead sees the mobile in full, to call it (a `tel:` link); others as their role allows."""
+    phone = person.get("phone") or ""
+    own = lead.owner_id is not None and lead.owner_id == getattr(actor.user, "pk", None)
+    shown_phone = phone if own else masking.shown(actor, "phone", phone)[0] or ""
+    return {"name": person.get("name") or lead.contact_name, "phone": shown_phone,
+            "tel": phone if own or shown_phone == phone else ""}

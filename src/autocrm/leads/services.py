@@ -98,11 +98,11 @@ def from_records(records: pl.DataFrame, new_customers: Collection[int],
                 contact_name=(row["contact_name"] or row["name"] or "")[:64],
                 channel=row["channel"], intended_model=_model(row["intended_model"], form),
                 dealer_code=row["dealer_code"] or (actor.dealer_code if actor else "") or "",
-                owner=actor.user if actor and actor.dealer_code else None, grade=graded.grade,
-                answers=graded.answers, stage_at=opened, created_at=opened, updated_at=now,
+                owner=actor.user if actor and actor.dealer_code else None,
+                stage_at=opened, created_at=opened, updated_at=now,
                 next_follow_up=opened + dt.timedelta(hours=form.first_contact_hours),
-                **_interest(graded.answers),
             )
+            apply_grade(lead, graded)
             fresh[cid] = lead
             if cid in new_set:
                 out.new += 1
@@ -116,8 +116,7 @@ def from_records(records: pl.DataFrame, new_customers: Collection[int],
         lead.intended_model = lead.intended_model or _model(row["intended_model"], form)
         if answers:
             graded = questionnaire.grade({**lead.answers, **answers}, form, lenient=True)
-            lead.answers, lead.grade = graded.answers, graded.grade
-            lead.__dict__.update(_interest(graded.answers))
+            apply_grade(lead, graded)
         lead.updated_at = now
         if lead.pk:
             open_leads[cid] = lead
@@ -208,11 +207,13 @@ def _model(value: Any, form: questionnaire.Questionnaire) -> str:
         return str(value)[:64]
 
 
-def _interest(answers: dict[str, str]) -> dict[str, bool | None]:
-    def yes(f: str) -> bool | None:
-        return None if f not in answers else answers[f] == "yes"
-
-    return {"finance_interest": yes("finance"), "trade_in_interest": yes("trade_in")}
+def apply_grade(lead: Lead, graded: questionnaire.Graded) -> None:
+    """Set the lead's answers, grade, and the finance and trade-in interest they state."""
+    lead.answers, lead.grade = graded.answers, graded.grade
+    for field_name, question in (("finance_interest", "finance"),
+                                 ("trade_in_interest", "trade_in")):
+        answer = graded.answers.get(question)
+        setattr(lead, field_name, None if answer is None else answer == "yes")
 
 
 def sync_reach(customer_ids: Collection[int]) -> None:
@@ -317,8 +318,7 @@ def answer(actor: Actor, lead_id: int, answers: dict[str, Any], *,
     lead = selectors.get_lead(lead_id, actor, for_update=True)
     graded = questionnaire.grade({**lead.answers, **answers})
     old = lead.grade
-    lead.answers, lead.grade = graded.answers, graded.grade
-    lead.__dict__.update(_interest(graded.answers))
+    apply_grade(lead, graded)
     _save(lead, version, ["answers", "grade", "finance_interest", "trade_in_interest"])
     if old != lead.grade:
         _change(lead, actor, "grade", old, lead.grade, graded.reason)

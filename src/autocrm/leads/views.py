@@ -3,35 +3,21 @@ and the funnel at a glance."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from autocrm.accounts import masking
 from autocrm.accounts.access import requires
-from autocrm.accounts.actor import Actor, actor_of
+from autocrm.accounts.actor import actor_of
 from autocrm.core.errors import AppError
 from autocrm.customers.models import Customer
 from autocrm.leads import funnel, questionnaire, selectors, services
-from autocrm.leads.models import CLOSED, FollowUp, Lead, Stage
-from autocrm.leads.presenters import lead_out
+from autocrm.leads.models import CLOSED, FollowUp, Stage
+from autocrm.leads.presenters import contact, lead_out
 
 PER_PAGE = 50
-
-
-def contact(actor: Actor, lead: Lead, person: Mapping[str, Any]) -> dict[str, Any]:
-    """The lead's name and mobile as the actor may see them: the salesperson who owns the
-    lead sees the mobile in full, to call it (a `tel:` link); others as their role allows."""
-    phone = person.get("phone") or ""
-    own = lead.owner_id is not None and lead.owner_id == getattr(actor.user, "pk", None)
-    shown_phone = phone if own else masking.shown(actor, "phone", phone)[0] or ""
-    return {"name": person.get("name") or lead.contact_name, "phone": shown_phone,
-            "tel": phone if own or shown_phone == phone else ""}
 
 
 @requires("leads", page=True)
