@@ -106,8 +106,8 @@ def _corrupt(rng: random.Random, original: dict[str, str | None]) -> dict[str, s
         elif kind == "dob":
             row["dob"] = _dob_error(rng, row["dob"])
         elif kind == "moved":
-            row["address"] = f"{rng.randrange(1, 300)} {row['address'].split(' ', 1)[1]}" \
-                if row["address"] else None
+            street = (row["address"] or "").partition(" ")[2]  # a typo may have taken the space
+            row["address"] = f"{rng.randrange(1, 300)} {street}" if street else row["address"]
         else:
             row["postcode"] = _typo(rng, row["postcode"], digits=True)
     return row

@@ -73,6 +73,32 @@ LOW_RECALL_KEY = """
 name = "all"
 columns = ["first_name", "surname", "dob", "address", "email"]
 """
+# The blocks docs/matching.md gives for a million rows: a surname block with the first
+# name's initial, first name + birth date, birth date + postcode, email.
+AT_SCALE = PEOPLE.split("[[blocking]]")[0] + """
+[[blocking]]
+columns = ["surname", "first_name__initial"]
+
+[[blocking]]
+columns = ["first_name", "dob"]
+
+[[blocking]]
+columns = ["dob", "postcode"]
+
+[[blocking]]
+columns = ["email"]
+
+[[probabilistic.em_blocking]]
+columns = ["surname", "first_name__initial"]
+
+[[probabilistic.em_blocking]]
+columns = ["first_name", "dob"]
+
+[normalise]
+strip = true
+lowercase = true
+null_values = ["NA"]
+"""
 # Fewer fields: the evidence is weaker and the prior matters more.
 THIN = """
 id_column = "rec_id"
@@ -344,3 +370,19 @@ def test_link_only_never_compares_records_of_one_source(tmp_path: Path) -> None:
         "阈值 threshold: 0.9",
         "聚类大小 clusters by size: 1: 171, 2: 27, 3: 13, 4: 4, 5: 4",
     ]
+
+
+def test_blocks_on_initials_compare_fewer_pairs_and_keep_f1(
+    tmp_path: Path, latin: tuple[Path, pl.DataFrame]
+) -> None:
+    """`<column>__initial` blocks: 2,442 pairs instead of 4,285, F1 0.993 instead of 0.995.
+
+    EM on surname + the first name's initial holds the first name fixed (trained on that
+    block with the name free, its m dropped recall to 0.88)."""
+    code, output = _run(tmp_path, latin[0], AT_SCALE)
+
+    assert code == 0, output
+    assert _scores(tmp_path, latin[1]) == Scores(
+        precision=1.0, recall=pytest.approx(2442 / 2478), f1=pytest.approx(4884 / 4920),
+        tp=2442, fp=0, fn=36)
+    assert "比较的候选对 pairs compared: 2442" in _summary(output)

@@ -12,6 +12,7 @@ from autocrm.core.errors import InputError
 COMPARISONS = ("exact", "name", "name_zh", "phone", "date", "text_fuzzy", "numeric")
 PINYIN_SUFFIX = "__pinyin"  # toneless pinyin of a name_zh field
 FORMAL_SUFFIX = "__formal"  # the name_zh field, null where it is a title (张总, 王先生, 小李)
+INITIAL_SUFFIX = "__initial"  # the first character of any field, for tighter blocks at scale
 CONFIG_DIR = Path(__file__).parent / "config"
 
 
@@ -85,18 +86,27 @@ class MatchConfig:
     link_only: str | None = None  # source column: records of one source are never compared
 
     def derived_columns(self) -> dict[str, str]:
-        """Map each derivable column (`<name_zh field>__pinyin`, `__formal`) to its source."""
+        """Map each derivable column to its source: `<name_zh field>__pinyin` and `__formal`,
+        and `<column>__initial` (its first character) where a key or block names it."""
         names = [f.name for f in self.fields if f.comparison == "name_zh"]
-        return {n + suffix: n for n in names for suffix in (PINYIN_SUFFIX, FORMAL_SUFFIX)}
+        derived = {n + suffix: n for n in names for suffix in (PINYIN_SUFFIX, FORMAL_SUFFIX)}
+        for name in self._key_and_block_columns():
+            if name.endswith(INITIAL_SUFFIX):
+                derived[name] = name.removesuffix(INITIAL_SUFFIX)
+        return derived
 
-    def used_columns(self) -> list[str]:
-        """List the input columns the config reads, in a stable order, without derived ones."""
-        derived = self.derived_columns()
-        names: list[str] = [f.name for f in self.fields]
+    def _key_and_block_columns(self) -> list[str]:
+        names: list[str] = []
         for key in self.deterministic:
             names.extend((*key.columns, *key.distinct))
         for block in (*self.blocking, *self.probabilistic.em_blocking):
             names.extend(block.columns)
+        return names
+
+    def used_columns(self) -> list[str]:
+        """List the input columns the config reads, in a stable order, without derived ones."""
+        derived = self.derived_columns()
+        names: list[str] = [*(f.name for f in self.fields), *self._key_and_block_columns()]
         names.extend(self.distinct)
         if self.link_only:
             names.append(self.link_only)

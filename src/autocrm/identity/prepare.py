@@ -7,7 +7,7 @@ import polars as pl
 from pypinyin import lazy_pinyin
 
 from autocrm.core.errors import InputError
-from autocrm.identity.config import PINYIN_SUFFIX, MatchConfig
+from autocrm.identity.config import INITIAL_SUFFIX, PINYIN_SUFFIX, MatchConfig
 from autocrm.identity.linking import LinkState
 
 CLUSTER = "cluster_id"
@@ -73,6 +73,8 @@ def _with_derived(frame: pl.DataFrame, config: MatchConfig) -> pl.DataFrame:
         values = frame[source].cast(pl.Utf8)
         if name.endswith(PINYIN_SUFFIX):
             columns.append(pinyin(values).alias(name))
+        elif name.endswith(INITIAL_SUFFIX):
+            columns.append(values.str.slice(0, 1).alias(name))
         else:
             columns.append(formal(values).alias(name))
     return frame.with_columns(columns)

@@ -23,7 +23,7 @@ from splink import DuckDBAPI, Linker
 
 from autocrm.identity import prior as priors
 from autocrm.identity.comparisons import compared_columns, comparison, register_functions
-from autocrm.identity.config import BlockSpec, MatchConfig
+from autocrm.identity.config import INITIAL_SUFFIX, BlockSpec, MatchConfig
 from autocrm.identity.linking import LinkState
 
 log = logging.getLogger(__name__)
@@ -117,6 +117,7 @@ def _profile_columns(config: MatchConfig) -> list[str]:
         names.extend(compared_columns(spec))
     for block in (*config.blocking, *config.probabilistic.em_blocking):
         names.extend(block.columns)
+        names.extend(c.removesuffix(INITIAL_SUFFIX) for c in block.columns)
     if config.link_only:  # a profile is also per source, so each source keeps its records
         names.append(config.link_only)
     return list(dict.fromkeys(names))
@@ -207,7 +208,16 @@ def _settings(config: MatchConfig, state: LinkState, prior: float) -> dict[str, 
 
 
 def _equality(block: BlockSpec) -> str:
-    return " AND ".join(f'l."{c}" = r."{c}"' for c in block.columns)
+    """Equality on every column; an initial is written on its source column, so that an EM
+    session on it holds that field's comparison fixed as Splink does for blocked columns."""
+    return " AND ".join(_equal(c) for c in block.columns)
+
+
+def _equal(column: str) -> str:
+    if column.endswith(INITIAL_SUFFIX):
+        source = column.removesuffix(INITIAL_SUFFIX)
+        return f'substr(l."{source}", 1, 1) = substr(r."{source}", 1, 1)'
+    return f'l."{column}" = r."{column}"'
 
 
 def _prediction_rule(block: BlockSpec, state: LinkState, config: MatchConfig) -> str:
