@@ -302,12 +302,53 @@ ZH = {
     "Open leads per dealer": "各经销商进行中线索", "Open": "进行中", "Overdue": "逾期",
     "HQ pool": "总部线索池", "No open lead.": "没有进行中的线索。", "New lead": "新建线索",
     "Name (or 王先生)": "姓名（或 王先生）", "Save lead": "保存线索",
+    # lead assignment, return, lost approval, reactivation, my day
+    "lead capacity": "线索承接能力", "leads paused": "暂停分配线索",
+    "assigning HQ's pool needs the lead_assign right at HQ": "分配总部线索池需要总部的线索分配权限",
+    "assigning leads needs the lead_assign right": "分配线索需要线索分配权限",
+    "Assigned to a dealer": "已分配给经销商",
+    "dealer: only a dealer's manager deals leads to salespeople":
+        "dealer：只有经销商经理可以把线索分给销售顾问",
+    "salesperson: the dealer has no active salesperson": "salesperson：该经销商没有在职的销售顾问",
+    "owner: %(name)r is not an active salesperson of dealer %(dealer)s":
+        "owner：%(name)r 不是经销商 %(dealer)s 的在职销售顾问",
+    "reason: returning a lead needs one of %(known)s": "reason：退回线索须选择原因之一：%(known)s",
+    "lead %(id)s: only an open lead of a dealer can be returned":
+        "线索 %(id)s：只有经销商进行中的线索可以退回",
+    "Returned to HQ": "已退回总部", "lost requested": "申请战败", "bought brand": "购买品牌",
+    "assigned": "分配时间", "returned by": "退回经销商", "key": "键", "position": "位置",
+    "assignment cursor": "分配轮转位置", "assignment cursors": "分配轮转位置",
+    "brand: say which brand the customer bought": "brand：请填写客户购买的品牌",
+    "deciding a lost request needs the lead_assign right": "审批战败申请需要线索分配权限",
+    "lead %(id)s: no lost request to decide": "线索 %(id)s：没有待审批的战败申请",
+    "reactivating a lead needs the lead_assign right at HQ": "激活线索需要总部的线索分配权限",
+    "stage: only a lost lead can be reactivated (this one is %(stage)s)":
+        "stage：只有战败线索可以激活（此线索为 %(stage)s）",
+    "Reactivated by HQ": "总部已激活", "Salesperson": "销售顾问",
+    "Brand bought (if another brand)": "购买品牌（如购买其他品牌）",
+    "Ask to mark lost": "申请战败", "Lost request": "战败申请",
+    "The salesperson asks to close this lead as lost: %(reason)s":
+        "销售顾问申请将此线索标记为战败：%(reason)s",
+    "Approve: lost": "批准：战败", "Reject: keep following": "驳回：继续跟进",
+    "Waiting for the dealer manager's approval.": "等待经销商经理审批。",
+    "Give to": "分配给", "Assign": "分配", "Return to HQ": "退回总部", "Check call": "回访核实",
+    "What the customer said": "客户反馈", "Reactivate: back to HQ's pool": "激活：退回总部线索池",
+    "Overdue over %(hours)s h (escalated to HQ)": "逾期超过 %(hours)s 小时（已升级至总部）",
+    "Deal them to the salespeople": "分配给销售顾问",
+    "Assign the pool to dealers": "把线索池分配给经销商",
+    "Escalated": "已升级", "Not contacted yet": "尚未首次联系", "Due today": "今日到期",
+    "%(n)s leads dealt to %(people)s salespeople": "已将 %(n)s 条线索分给 %(people)s 位销售顾问",
+    "%(n)s leads assigned to %(dealers)s dealers; %(left)s left in the pool":
+        "已将 %(n)s 条线索分配给 %(dealers)s 家经销商；线索池剩余 %(left)s 条",
 }
 PLURALS = {
     "%(n)s change decided.": "已处理 %(n)s 条变更。",
     "%(n)s entry": "%(n)s 条记录", "%(n)s source record": "%(n)s 条源记录",
     "%(n)s owner": "%(n)s 位车主", "%(n)s load": "%(n)s 次加载", "%(n)s notice": "%(n)s 条通知",
     "%(n)s open lead": "%(n)s 条进行中线索", "%(n)s overdue": "%(n)s 条逾期",
+    "%(n)s open lead has no salesperson.": "%(n)s 条进行中线索尚未分配销售顾问。",
+    "HQ's pool: %(n)s lead waits for a dealer (oldest %(hours)s h).":
+        "总部线索池：%(n)s 条线索等待分配经销商（最早的已等 %(hours)s 小时）。",
 }
 
 

@@ -28,6 +28,11 @@ PAGES = {
     "lead-detail": "tests/leads/test_access.py",
     "lead-follow-up": "tests/leads/test_access.py",
     "lead-move": "tests/leads/test_access.py",
+    "lead-owner": "tests/leads/test_access.py",
+    "lead-return": "tests/leads/test_access.py",
+    "lead-lost-decision": "tests/leads/test_access.py",
+    "lead-reactivate": "tests/leads/test_access.py",
+    "lead-assign": "tests/leads/test_access.py",
     # open to everyone by design
     "login": "tests/accounts/test_tokens.py",
     "logout": "tests/browser/test_pages.py",
@@ -45,6 +50,12 @@ API = {
     "/api/leads/{lead_id}/stage": "tests/leads/test_access.py",
     "/api/leads/{lead_id}/follow-ups": "tests/leads/test_access.py",
     "/api/leads/{lead_id}/answers": "tests/leads/test_access.py",
+    "/api/leads/assign": "tests/leads/test_access.py",
+    "/api/leads/assign-salespeople": "tests/leads/test_access.py",
+    "/api/leads/{lead_id}/owner": "tests/leads/test_access.py",
+    "/api/leads/{lead_id}/return": "tests/leads/test_access.py",
+    "/api/leads/{lead_id}/lost-decision": "tests/leads/test_access.py",
+    "/api/leads/{lead_id}/reactivate": "tests/leads/test_access.py",
 }
 
 

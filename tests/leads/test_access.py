@@ -29,19 +29,41 @@ ENDPOINTS: dict[str, tuple[str, str, Any]] = {
     "page detail": ("get", "/leads/{lead}/", None),
     "page follow-up": ("post", "/leads/{lead}/follow-up/", {"channel": "wechat"}),
     "page move": ("post", "/leads/{lead}/move/", {"stage": "quote"}),
+    "api assign": ("post", "/api/leads/assign", {}),
+    "api deal": ("post", "/api/leads/assign-salespeople", {}),
+    "api owner": ("post", "/api/leads/{lead}/owner", {"owner": "s1"}),
+    "api return": ("post", "/api/leads/{lead}/return", {"reason": "duplicate"}),
+    "api lost-decision": ("post", "/api/leads/{lead}/lost-decision", {"approve": True}),
+    "api reactivate": ("post", "/api/leads/{lead}/reactivate", {"note": ""}),
+    "page assign": ("post", "/leads/assign/", {}),
+    "page owner": ("post", "/leads/{lead}/owner/", {"owner": "s1"}),
+    "page return": ("post", "/leads/{lead}/return/", {"reason": "duplicate"}),
+    "page lost-decision": ("post", "/leads/{lead}/lost-decision/", {"approve": "1"}),
+    "page reactivate": ("post", "/leads/{lead}/reactivate/", {"note": ""}),
 }
-# who: (role, dealer, username); expected status per endpoint, in ENDPOINTS order.
+# who: (role, dealer, username); expected status per endpoint, in ENDPOINTS order. The lead is
+# s1's, at D11001; m1 is D11001's manager, hq an HQ CRM manager (neither lead is lost, and
+# nobody has asked to lose it: deciding or reactivating it is a 400 that changes nothing).
 MATRIX = {
-    "anonymous": ((None, None, None),
-                  (401, 401, 401, 401, 401, 401, 302, 302, 302, 302, 302, 302, 302)),
-    "lacking right": (("analyst", None, "ana"),
-                      (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
-    "other dealer": (("dealer_sales", "D11002", "s9"),
-                     (200, 201, 404, 404, 404, 404, 200, 200, 200, 200, 404, 404, 404)),
-    "allowed": (("dealer_sales", "D11001", "s1"),
-                (200, 201, 200, 200, 201, 200, 200, 200, 200, 200, 200, 302, 302)),
+    "anonymous": ((None, None, None), (
+        401, 401, 401, 401, 401, 401, 302, 302, 302, 302, 302, 302, 302,
+        401, 401, 401, 401, 401, 401, 302, 302, 302, 302, 302)),
+    "lacking right": (("analyst", None, "ana"), (
+        403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
+        403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    "other dealer": (("dealer_sales", "D11002", "s9"), (
+        200, 201, 404, 404, 404, 404, 200, 200, 200, 200, 404, 404, 404,
+        403, 403, 403, 404, 403, 403, 403, 403, 404, 403, 403)),
+    "allowed": (("dealer_sales", "D11001", "s1"), (
+        200, 201, 200, 200, 201, 200, 200, 200, 200, 200, 200, 302, 302,
+        403, 403, 403, 200, 403, 403, 403, 403, 302, 403, 403)),
+    "manager": (("dealer_manager", "D11001", "m1"), (
+        200, 201, 200, 200, 201, 200, 200, 200, 200, 200, 200, 302, 302,
+        403, 200, 200, 200, 400, 403, 302, 302, 302, 400, 403)),
+    "hq": (("crm_manager", None, "hq"), (
+        200, 201, 200, 200, 201, 200, 200, 200, 200, 200, 200, 302, 302,
+        200, 400, 200, 400, 400, 400, 302, 302, 400, 400, 400)),
 }
-
 
 def call(client: Client, endpoint: str, lead: int) -> Any:
     method, url, body = ENDPOINTS[endpoint]
@@ -72,4 +94,4 @@ def test_permission_matrix(who: str, endpoint: str) -> None:
         assert (Lead.objects.count(), FollowUp.objects.count(),
                 Lead.objects.get(id=lead).version) == before, "a denied call changes nothing"
     if endpoint == "api list" and expected == 200:
-        assert resp.json()["count"] == (1 if name == "s1" else 0)
+        assert resp.json()["count"] == (1 if name in ("s1", "m1", "hq") else 0)

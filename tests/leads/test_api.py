@@ -135,10 +135,16 @@ def test_a_salesperson_owns_the_lead_they_enter_and_their_dealer_reaches_its_cus
     other = client_for("dealer_sales", "D11002", "s3")
     assert post(other, f"/api/leads/{lead['id']}/follow-ups",
                 {"channel": "call"}).status_code == 404
-    assert client_for("dealer_manager", "D11001", "m1").get(
-        "/api/leads").json()["count"] == 1
-    # lost: the dealer no longer reaches the customer through the lead
-    post(sales, f"/api/leads/{lead['id']}/stage", {"stage": "lost", "reason": "no_interest"})
+    manager = client_for("dealer_manager", "D11001", "m1")
+    assert manager.get("/api/leads").json()["count"] == 1
+    # lost: the salesperson asks, the manager approves; then the dealer no longer reaches
+    # the customer through the lead
+    asked = post(sales, f"/api/leads/{lead['id']}/stage",
+                 {"stage": "lost", "reason": "no_interest"}).json()
+    assert (asked["stage"], asked["lost_request"]) == ("contacted", "no_interest")
+    assert CustomerDealer.objects.filter(relation="lead").exists()
+    approved = post(manager, f"/api/leads/{lead['id']}/lost-decision", {"approve": True})
+    assert (approved.status_code, approved.json()["stage"]) == (200, "lost")
     assert not CustomerDealer.objects.filter(relation="lead").exists()
 
 

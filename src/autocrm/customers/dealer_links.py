@@ -101,3 +101,16 @@ def replace(relation: str, customer_ids: Collection[int], pairs: pl.DataFrame) -
         bulk.insert_frame(TABLE, pairs.unique(["customer_id", "dealer_code"]).select(
             "customer_id", "dealer_code", pl.lit(relation).alias("relation"),
             pl.col("first_at").cast(pl.Date), pl.col("first_at").cast(pl.Date).alias("last_at")))
+
+
+def latest(customer_ids: Collection[int], relations: Collection[str]) -> pl.DataFrame:
+    """Return (customer_id, dealer_code) ranked per customer: the dealers these customers have
+    one of `relations` with, the most recent relation first."""
+    links = bulk.select_frame(
+        f"SELECT customer_id, dealer_code, relation, CAST(last_at AS TEXT) FROM {TABLE} "
+        "WHERE customer_id IN ({})", sorted(customer_ids),
+        {"customer_id": pl.Int64, "dealer_code": pl.Utf8, "relation": pl.Utf8,
+         "last_at": pl.Utf8})
+    return links.filter(pl.col("relation").is_in(list(relations))).sort(
+        ["customer_id", "last_at", "dealer_code"], descending=[False, True, False],
+        nulls_last=True).select("customer_id", "dealer_code").unique(maintain_order=True)

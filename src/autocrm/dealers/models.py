@@ -11,6 +11,9 @@ class Dealer(models.Model):
     name = models.CharField(_("Dealer name"), max_length=128)
     province = models.CharField(_("Province"), max_length=32, blank=True)
     city = models.CharField(_("City"), max_length=32, blank=True)
+    # HQ's leads go round the dealers of a region in proportion to their capacity (L3)
+    lead_capacity = models.PositiveSmallIntegerField(_("lead capacity"), default=10)
+    leads_paused = models.BooleanField(_("leads paused"), default=False)
 
     class Meta:
         ordering = ["code"]

@@ -17,7 +17,7 @@ from autocrm.accounts.actor import Actor, actor_of
 from autocrm.core import idempotency
 from autocrm.core.errors import Conflict, InputError
 from autocrm.customers.models import SearchTerm
-from autocrm.leads import questionnaire
+from autocrm.leads import assignment, questionnaire
 from autocrm.leads.api import LeadOut, router
 from autocrm.leads.models import CLOSED, Lead
 from autocrm.leads.presenters import lead_out
@@ -25,8 +25,6 @@ from autocrm.pipeline import batch
 from autocrm.sources.models import SourceRecord
 
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-# Another dealer's open lead on the same mobile protects it this long (撞单, L3).
-PROTECTION_DAYS = 30
 
 
 class LeadIn(Schema):
@@ -96,7 +94,7 @@ def protect(phone: str, dealer: str) -> None:
     if not dealer:
         return
     customers = SearchTerm.objects.filter(kind="phone", value=phone).values("customer_id")
-    since = timezone.now() - dt.timedelta(days=PROTECTION_DAYS)
+    since = timezone.now() - dt.timedelta(days=assignment.rules().protection_days)
     taken = Lead.objects.filter(customer_id__in=customers, created_at__gte=since).exclude(
         stage__in=CLOSED).exclude(dealer_code__in=["", dealer]).exists()
     if taken:

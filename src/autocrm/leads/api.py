@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from autocrm.accounts.access import requires
 from autocrm.accounts.actor import actor_of
 from autocrm.core.converters import DbId
-from autocrm.leads import selectors, services
+from autocrm.leads import assignment, selectors, services
 from autocrm.leads.presenters import lead_out
 
 router = Router(tags=["leads"])
@@ -34,6 +34,9 @@ class LeadOut(Schema):
     finance_interest: bool | None
     trade_in_interest: bool | None
     lost_reason: str
+    lost_request: str
+    lost_brand: str
+    assigned_at: dt.datetime | None
     next_follow_up: dt.datetime | None
     first_contact_at: dt.datetime | None
     created_at: dt.datetime
@@ -51,7 +54,42 @@ class LeadPage(Schema):
 class MoveIn(Schema):
     stage: str = Field(max_length=16)
     reason: str = Field("", max_length=32)
+    brand: str = Field("", max_length=32)
     version: int | None = None
+
+
+class AssignIn(Schema):
+    lead_ids: list[int] | None = Field(None, max_length=100_000)
+
+
+class AssignOut(Schema):
+    assigned: int
+    by_rule: dict[str, int]
+    left: int
+    dealers: int
+
+
+class DealtOut(Schema):
+    salespeople: dict[str, int]
+
+
+class OwnerIn(Schema):
+    owner: str = Field(max_length=150)
+    version: int | None = None
+
+
+class ReturnIn(Schema):
+    reason: str = Field(max_length=32)
+    version: int | None = None
+
+
+class DecisionIn(Schema):
+    approve: bool
+    version: int | None = None
+
+
+class ReactivateIn(Schema):
+    note: str = Field("", max_length=255)
 
 
 class FollowUpIn(Schema):
@@ -91,24 +129,72 @@ def list_leads(request: HttpRequest, stage: str = Query("", max_length=16),
     return {"count": rows.count(), "leads": [lead_out(lead) for lead in page]}
 
 
-@router.get("/{lead_id}", response=LeadOut)
+@router.get("/{int:lead_id}", response=LeadOut)
 @requires("leads")
 def get_lead(request: HttpRequest, lead_id: DbId) -> dict[str, Any]:
     """One lead the caller may see (404 otherwise)."""
     return lead_out(selectors.get_lead(lead_id, actor_of(request)))
 
 
-@router.post("/{lead_id}/stage", response=LeadOut)
+@router.post("/{int:lead_id}/stage", response=LeadOut)
 @requires("leads")
 def move(request: HttpRequest, lead_id: DbId, body: MoveIn) -> dict[str, Any]:
     """Move the lead along the funnel (400 names the allowed stages; lost needs a reason;
     a stale `version` is 409)."""
     lead = services.move(actor_of(request), lead_id, body.stage, version=body.version,
-                         reason=body.reason)
+                         reason=body.reason, brand=body.brand)
     return lead_out(lead)
 
 
-@router.post("/{lead_id}/follow-ups", response={201: FollowUpOut})
+@router.post("/assign", response=AssignOut)
+@requires("leads", "lead_assign")
+def assign(request: HttpRequest, body: AssignIn) -> dict[str, Any]:
+    """HQ: give the pool (or `lead_ids` of it) to dealers by the rules of
+    leads/config/assignment.toml: own dealer, then city, then province by capacity."""
+    done = assignment.to_dealers(actor_of(request), body.lead_ids)
+    return {"assigned": done.total, "by_rule": done.by_rule, "left": done.left,
+            "dealers": done.dealers}
+
+
+@router.post("/assign-salespeople", response=DealtOut)
+@requires("leads", "lead_assign")
+def assign_salespeople(request: HttpRequest, body: AssignIn) -> dict[str, Any]:
+    """A dealer manager: deal the dealer's unowned open leads round its active salespeople."""
+    return {"salespeople": assignment.to_salespeople(actor_of(request), body.lead_ids)}
+
+
+@router.post("/{int:lead_id}/owner", response=LeadOut)
+@requires("leads", "lead_assign")
+def set_owner(request: HttpRequest, lead_id: DbId, body: OwnerIn) -> dict[str, Any]:
+    """A dealer manager gives the lead to one salesperson (a stale `version` is 409)."""
+    return lead_out(assignment.to_salesperson(actor_of(request), lead_id, body.owner,
+                                              version=body.version))
+
+
+@router.post("/{int:lead_id}/return", response=LeadOut)
+@requires("leads")
+def return_lead(request: HttpRequest, lead_id: DbId, body: ReturnIn) -> dict[str, Any]:
+    """The dealer returns the lead to HQ's pool with a reason code."""
+    return lead_out(assignment.return_to_pool(actor_of(request), lead_id, body.reason,
+                                              version=body.version))
+
+
+@router.post("/{int:lead_id}/lost-decision", response=LeadOut)
+@requires("leads", "lead_assign")
+def decide_lost(request: HttpRequest, lead_id: DbId, body: DecisionIn) -> dict[str, Any]:
+    """The dealer manager approves (lead lost) or rejects a salesperson's lost request."""
+    return lead_out(services.decide_lost(actor_of(request), lead_id, body.approve,
+                                         version=body.version))
+
+
+@router.post("/{int:lead_id}/reactivate", response=LeadOut)
+@requires("leads", "lead_assign")
+def reactivate(request: HttpRequest, lead_id: DbId, body: ReactivateIn) -> dict[str, Any]:
+    """HQ reopens a lost lead after a check call; it returns to HQ's pool."""
+    return lead_out(services.reactivate(actor_of(request), lead_id, body.note))
+
+
+@router.post("/{int:lead_id}/follow-ups", response={201: FollowUpOut})
 @requires("leads")
 def follow_up(request: HttpRequest, lead_id: DbId, body: FollowUpIn) -> Status[Any]:
     """Log a follow-up; the next one is due at `next_at` or after the grade's cycle."""
@@ -119,7 +205,7 @@ def follow_up(request: HttpRequest, lead_id: DbId, body: FollowUpIn) -> Status[A
                         "reached": done.reached, "next_follow_up": lead.next_follow_up})
 
 
-@router.post("/{lead_id}/answers", response=LeadOut)
+@router.post("/{int:lead_id}/answers", response=LeadOut)
 @requires("leads")
 def answers(request: HttpRequest, lead_id: DbId, body: AnswersIn) -> dict[str, Any]:
     """Record questionnaire answers; the grade is recomputed and its change kept."""

@@ -49,6 +49,12 @@ class Lead(models.Model):
     finance_interest = models.BooleanField(_("finance interest"), null=True)
     trade_in_interest = models.BooleanField(_("trade-in interest"), null=True)
     lost_reason = models.CharField(_("lost reason"), max_length=32, blank=True)
+    # a salesperson's lost request waits for the dealer manager's approval (L3)
+    lost_request = models.CharField(_("lost requested"), max_length=32, blank=True)
+    lost_brand = models.CharField(_("bought brand"), max_length=32, blank=True)
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    # dealers that returned it to HQ's pool: the rules do not give it to them again
+    returned_from = models.JSONField(_("returned by"), default=list, blank=True)
     # won from the data: the invoice or contract that closed it, and what kind of purchase
     won_record_id = models.BigIntegerField(_("won by record"), null=True, blank=True)
     purchase_type = models.CharField(_("purchase"), max_length=12, blank=True,
@@ -133,3 +139,17 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.at:%Y-%m-%d}"
+
+
+class AssignCursor(models.Model):
+    """Where the round robin of one region (or of one dealer's salespeople) stands."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    position = models.BigIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("assignment cursor")
+        verbose_name_plural = _("assignment cursors")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.position}"

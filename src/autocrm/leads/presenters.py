@@ -23,6 +23,8 @@ def lead_out(lead: Lead) -> dict[str, Any]:
         "owner": lead.owner.get_username() if lead.owner_id and lead.owner else "",
         "answers": lead.answers, "finance_interest": lead.finance_interest,
         "trade_in_interest": lead.trade_in_interest, "lost_reason": lead.lost_reason,
+        "lost_request": lead.lost_request, "lost_brand": lead.lost_brand,
+        "assigned_at": lead.assigned_at,
         "next_follow_up": lead.next_follow_up, "first_contact_at": lead.first_contact_at,
         "created_at": lead.created_at, "version": lead.version,
         "allowed_stages": list(funnel.NEXT[lead.stage]),

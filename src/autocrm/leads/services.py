@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from autocrm.accounts.actor import Actor
 from autocrm.core import audit
-from autocrm.core.errors import Conflict, InputError
+from autocrm.core.errors import Conflict, Forbidden, InputError
 from autocrm.core.frames import present
 from autocrm.customers import dealer_links
 from autocrm.interactions import services as timeline
@@ -228,13 +228,13 @@ def sync_reach(customer_ids: Collection[int]) -> None:
     dealer_links.replace(RELATION, customer_ids, pairs)
 
 
-def _change(lead: Lead, actor: Actor, field_name: str, old: str, new: str,
+def change(lead: Lead, actor: Actor, field_name: str, old: str, new: str,
             reason: str = "") -> None:
     LeadChange.objects.create(lead=lead, at=timezone.now(), by=actor.user, field=field_name,
                               old=old, new=new, reason=reason)
 
 
-def _save(lead: Lead, version: int | None, fields: list[str]) -> None:
+def save(lead: Lead, version: int | None, fields: list[str]) -> None:
     """Write the lead's fields if nobody changed it since `version`; else 409."""
     if version is not None and version != lead.version:
         raise Conflict(_("lead %(id)s was changed by someone else; reload it") % {
@@ -251,20 +251,44 @@ def _save(lead: Lead, version: int | None, fields: list[str]) -> None:
 
 @transaction.atomic
 def move(actor: Actor, lead_id: int, stage: str, *, version: int | None = None,
-         reason: str = "") -> Lead:
-    """Move a lead along the funnel; lost needs a reason code."""
+         reason: str = "", brand: str = "") -> Lead:
+    """Move a lead along the funnel. Lost needs a reason code (and the brand bought, for
+    another brand) and the dealer manager's approval: a salesperson's lost is a request."""
     lead = selectors.get_lead(lead_id, actor, for_update=True)
     funnel.check(lead.stage, stage)
-    if stage == Stage.LOST and reason not in funnel.LOST_REASONS:
+    if stage == Stage.LOST:
+        _check_lost(reason, brand)
+        if not actor.can("lead_assign"):
+            lead.lost_request, lead.lost_brand = reason, brand.strip()[:32]
+            save(lead, version, ["lost_request", "lost_brand"])
+            change(lead, actor, "lost_request", "", reason, lead.lost_brand)
+            audit.record("lead_lost_request", "lead", lead.pk, actor=actor.user,
+                         customer_id=lead.customer_id, reason=reason)
+            return lead
+        lead.lost_brand = brand.strip()[:32]
+    return _set_stage(actor, lead, stage, version, reason)
+
+
+def _check_lost(reason: str, brand: str) -> None:
+    if reason not in funnel.LOST_REASONS:
         raise InputError(_("reason: a lost lead needs one of %(known)s") % {
             "known": ", ".join(funnel.LOST_REASONS)}, code="reason_required")
+    if reason == "other_brand" and not brand.strip():
+        raise InputError(_("brand: say which brand the customer bought"),
+                         code="brand_required")
+
+
+def _set_stage(actor: Actor, lead: Lead, stage: str, version: int | None,
+               reason: str) -> Lead:
     old = lead.stage
     now = timezone.now()
     lead.stage, lead.stage_at = stage, now
     lead.lost_reason = reason if stage == Stage.LOST else ""
+    lead.lost_request = ""
     lead.closed_at = now if stage in CLOSED else None
-    _save(lead, version, ["stage", "stage_at", "lost_reason", "closed_at"])
-    _change(lead, actor, "stage", old, stage, reason)
+    save(lead, version, ["stage", "stage_at", "lost_reason", "lost_request", "lost_brand",
+                         "closed_at"])
+    change(lead, actor, "stage", old, stage, reason)
     timeline.add_event(actor, lead.customer_id, "lead", title=lead.get_stage_display(),
                        detail={"lead": lead.pk, "stage": stage, "from": old,
                                "reason": reason}, dealer_code=lead.dealer_code)
@@ -272,6 +296,58 @@ def move(actor: Actor, lead_id: int, stage: str, *, version: int | None = None,
                  customer_id=lead.customer_id, old=old, new=stage, reason=reason)
     if stage in CLOSED:
         sync_reach([lead.customer_id])
+    return lead
+
+
+@transaction.atomic
+def decide_lost(actor: Actor, lead_id: int, approve: bool, *,
+                version: int | None = None) -> Lead:
+    """The dealer manager approves a salesperson's lost request (the lead closes as lost) or
+    rejects it (the lead stays open with its salesperson)."""
+    if not actor.can("lead_assign"):
+        raise Forbidden(_("deciding a lost request needs the lead_assign right"),
+                        code="forbidden")
+    lead = selectors.get_lead(lead_id, actor, for_update=True)
+    if not lead.lost_request:
+        raise InputError(_("lead %(id)s: no lost request to decide") % {"id": lead.pk},
+                         code="no_lost_request")
+    if approve:
+        return _set_stage(actor, lead, Stage.LOST, version, lead.lost_request)
+    old = lead.lost_request
+    lead.lost_request, lead.lost_brand = "", ""
+    save(lead, version, ["lost_request", "lost_brand"])
+    change(lead, actor, "lost_request", old, "", "rejected")
+    audit.record("lead_lost_rejected", "lead", lead.pk, actor=actor.user,
+                 customer_id=lead.customer_id, reason=old)
+    return lead
+
+
+@transaction.atomic
+def reactivate(actor: Actor, lead_id: int, note: str = "") -> Lead:
+    """HQ reopens a lost lead after a check call: it goes back to HQ's pool as new, to be
+    assigned again."""
+    if not actor.can("lead_assign") or actor.dealer_side:
+        raise Forbidden(_("reactivating a lead needs the lead_assign right at HQ"),
+                        code="forbidden")
+    lead = selectors.get_lead(lead_id, actor, for_update=True)
+    if lead.stage != Stage.LOST:
+        raise InputError(_("stage: only a lost lead can be reactivated (this one is %(stage)s)")
+                         % {"stage": lead.stage}, code="not_lost")
+    dealer, now = lead.dealer_code, timezone.now()
+    lead.stage, lead.stage_at, lead.closed_at = Stage.NEW, now, None
+    lead.lost_reason = lead.lost_brand = lead.dealer_code = ""
+    lead.owner, lead.assigned_at, lead.next_follow_up = None, None, now
+    save(lead, None, ["stage", "stage_at", "closed_at", "lost_reason", "lost_brand",
+                      "dealer_code", "owner", "assigned_at", "next_follow_up"])
+    change(lead, actor, "stage", Stage.LOST, Stage.NEW, ("reactivated " + note).strip()[:255])
+    if dealer:
+        change(lead, actor, "dealer", dealer, "", "reactivated")
+    timeline.add_event(actor, lead.customer_id, "lead", title=_("Reactivated by HQ"),
+                       summary=note[:255], detail={"lead": lead.pk, "stage": Stage.NEW,
+                                                   "from": Stage.LOST})
+    audit.record("lead_reactivate", "lead", lead.pk, actor=actor.user,
+                 customer_id=lead.customer_id)
+    sync_reach([lead.customer_id])
     return lead
 
 
@@ -300,8 +376,8 @@ def follow_up(actor: Actor, lead_id: int, *, channel: str, reached: bool = True,
     if reached and lead.stage == Stage.NEW:
         lead.stage, lead.stage_at = Stage.CONTACTED, now
         fields += ["stage", "stage_at"]
-        _change(lead, actor, "stage", Stage.NEW, Stage.CONTACTED, channel)
-    _save(lead, None, fields)
+        change(lead, actor, "stage", Stage.NEW, Stage.CONTACTED, channel)
+    save(lead, None, fields)
     timeline.add_event(actor, lead.customer_id, "follow_up",
                        title=done.get_channel_display(), summary=outcome,
                        detail={"lead": lead.pk, "channel": channel, "reached": reached},
@@ -319,9 +395,9 @@ def answer(actor: Actor, lead_id: int, answers: dict[str, Any], *,
     graded = questionnaire.grade({**lead.answers, **answers})
     old = lead.grade
     apply_grade(lead, graded)
-    _save(lead, version, ["answers", "grade", "finance_interest", "trade_in_interest"])
+    save(lead, version, ["answers", "grade", "finance_interest", "trade_in_interest"])
     if old != lead.grade:
-        _change(lead, actor, "grade", old, lead.grade, graded.reason)
+        change(lead, actor, "grade", old, lead.grade, graded.reason)
     audit.record("lead_answers", "lead", lead.pk, actor=actor.user,
                  customer_id=lead.customer_id, grade=lead.grade)
     return lead

@@ -8,4 +8,9 @@ urlpatterns = [
     path("<id:lead_id>/", views.lead_detail, name="lead-detail"),
     path("<id:lead_id>/follow-up/", views.log_follow_up, name="lead-follow-up"),
     path("<id:lead_id>/move/", views.move, name="lead-move"),
+    path("<id:lead_id>/owner/", views.set_owner, name="lead-owner"),
+    path("<id:lead_id>/return/", views.return_lead, name="lead-return"),
+    path("<id:lead_id>/lost-decision/", views.decide_lost, name="lead-lost-decision"),
+    path("<id:lead_id>/reactivate/", views.reactivate, name="lead-reactivate"),
+    path("assign/", views.assign, name="lead-assign"),
 ]

@@ -3,17 +3,23 @@ and the funnel at a glance."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from autocrm.accounts import staff
 from autocrm.accounts.access import requires
 from autocrm.accounts.actor import actor_of
 from autocrm.core.errors import AppError
 from autocrm.customers.models import Customer
-from autocrm.leads import funnel, questionnaire, selectors, services
+from autocrm.leads import assignment, funnel, questionnaire, selectors, services
 from autocrm.leads.models import CLOSED, FollowUp, Stage
 from autocrm.leads.presenters import contact, lead_out
 
@@ -32,9 +38,13 @@ def my_leads(request: HttpRequest) -> HttpResponse:
     items = [{"lead": x, **contact(actor, x, people.get(x.customer_id, {})),
               "overdue": x.next_follow_up is not None and x.next_follow_up < now}
              for x in leads]
-    return render(request, "leads/mine.html", {
-        "items": items, "count": rows.count(),
-        "overdue": sum(1 for i in items if i["overdue"])})
+    tomorrow = timezone.make_aware(dt.datetime.combine(
+        timezone.localdate() + dt.timedelta(days=1), dt.time()))
+    day = rows.aggregate(  # my day: what came in, what is due today, what is late
+        open=Count("id"), fresh=Count("id", filter=Q(first_contact_at__isnull=True)),
+        due=Count("id", filter=Q(next_follow_up__gte=now, next_follow_up__lt=tomorrow)),
+        overdue=Count("id", filter=Q(next_follow_up__lt=now)))
+    return render(request, "leads/mine.html", {"items": items, "day": day})
 
 
 @requires("leads", page=True)
@@ -51,45 +61,118 @@ def lead_detail(request: HttpRequest, lead_id: int, error: str = "") -> HttpResp
         "can_lose": Stage.LOST in funnel.NEXT[lead.stage],
         "lost_reasons": list(funnel.LOST_REASONS.items()), "error": error,
         "sources": [questionnaire.load().source_label(s) for s in lead.sources],
+        "manager": actor.can("lead_assign") and actor.dealer_side,
+        "hq_assign": actor.can("lead_assign") and not actor.dealer_side,
+        "dealer_side": actor.dealer_side,
+        "salespeople": staff.salespeople(lead.dealer_code) if lead.dealer_code and
+        actor.can("lead_assign") else [],
+        "return_reasons": [(c, assignment.rules().reason_label(c))
+                           for c, _zh, _en in assignment.rules().return_reasons],
+        "lost_request": funnel.LOST_REASONS.get(lead.lost_request, ""),
+        "lost_label": funnel.LOST_REASONS.get(lead.lost_reason, lead.lost_reason),
     }, status=400 if error else 200)
+
+
+def _on_lead(request: HttpRequest, lead_id: int, act: Callable[[], object],
+             then: str = "lead-detail") -> HttpResponse:
+    """Do one change from the lead page; show its error there (a 404 stays a 404)."""
+    try:
+        act()
+    except AppError as exc:
+        if exc.status in (403, 404):
+            raise
+        return lead_detail(request, lead_id, error=exc.message)
+    return redirect(then, lead_id=lead_id) if then == "lead-detail" else redirect(then)
+
+
+def _version(request: HttpRequest) -> int | None:
+    version = request.POST.get("version", "")
+    return int(version) if version.isdigit() else None
 
 
 @require_POST
 @requires("leads", page=True)
 def log_follow_up(request: HttpRequest, lead_id: int) -> HttpResponse:
     """Log a follow-up from the lead page: a channel button, an optional outcome."""
-    try:
-        services.follow_up(actor_of(request), lead_id, channel=request.POST.get("channel", ""),
-                           reached=request.POST.get("reached", "1") == "1",
-                           outcome=request.POST.get("outcome", "").strip())
-    except AppError as exc:
-        if exc.status == 404:
-            raise
-        return lead_detail(request, lead_id, error=exc.message)
-    return redirect("lead-detail", lead_id=lead_id)
+    return _on_lead(request, lead_id, lambda: services.follow_up(
+        actor_of(request), lead_id, channel=request.POST.get("channel", ""),
+        reached=request.POST.get("reached", "1") == "1",
+        outcome=request.POST.get("outcome", "").strip()))
 
 
 @require_POST
 @requires("leads", page=True)
 def move(request: HttpRequest, lead_id: int) -> HttpResponse:
-    """Move the lead to a stage from the lead page (lost with its reason)."""
-    version = request.POST.get("version", "")
+    """Move the lead to a stage from the lead page (lost with its reason: a request when a
+    salesperson asks)."""
+    return _on_lead(request, lead_id, lambda: services.move(
+        actor_of(request), lead_id, request.POST.get("stage", ""), version=_version(request),
+        reason=request.POST.get("reason", ""), brand=request.POST.get("brand", "")))
+
+
+@require_POST
+@requires("leads", "lead_assign", page=True)
+def set_owner(request: HttpRequest, lead_id: int) -> HttpResponse:
+    """A manager gives the lead to a salesperson."""
+    return _on_lead(request, lead_id, lambda: assignment.to_salesperson(
+        actor_of(request), lead_id, request.POST.get("owner", ""), version=_version(request)))
+
+
+@require_POST
+@requires("leads", page=True)
+def return_lead(request: HttpRequest, lead_id: int) -> HttpResponse:
+    """The dealer returns the lead to HQ's pool with a reason (then it is out of reach)."""
+    return _on_lead(request, lead_id, lambda: assignment.return_to_pool(
+        actor_of(request), lead_id, request.POST.get("reason", ""), version=_version(request)),
+        then="lead-list")
+
+
+@require_POST
+@requires("leads", "lead_assign", page=True)
+def decide_lost(request: HttpRequest, lead_id: int) -> HttpResponse:
+    """The manager approves or rejects a salesperson's lost request."""
+    return _on_lead(request, lead_id, lambda: services.decide_lost(
+        actor_of(request), lead_id, request.POST.get("approve") == "1",
+        version=_version(request)))
+
+
+@require_POST
+@requires("leads", "lead_assign", page=True)
+def reactivate(request: HttpRequest, lead_id: int) -> HttpResponse:
+    """HQ reopens a lost lead after a check call."""
+    return _on_lead(request, lead_id, lambda: services.reactivate(
+        actor_of(request), lead_id, request.POST.get("note", "").strip()))
+
+
+@require_POST
+@requires("leads", "lead_assign", page=True)
+def assign(request: HttpRequest) -> HttpResponse:
+    """HQ assigns its pool to dealers; a dealer manager deals unowned leads to salespeople."""
+    actor = actor_of(request)
     try:
-        services.move(actor_of(request), lead_id, request.POST.get("stage", ""),
-                      version=int(version) if version.isdigit() else None,
-                      reason=request.POST.get("reason", ""))
+        if actor.dealer_side:
+            dealt = assignment.to_salespeople(actor)
+            note = _("%(n)s leads dealt to %(people)s salespeople") % {
+                "n": sum(dealt.values()), "people": len(dealt)}
+        else:
+            done = assignment.to_dealers(actor)
+            note = _("%(n)s leads assigned to %(dealers)s dealers; %(left)s left in the pool")
+            note %= {"n": done.total, "dealers": done.dealers, "left": done.left}
     except AppError as exc:
         if exc.status == 404:
             raise
-        return lead_detail(request, lead_id, error=exc.message)
-    return redirect("lead-detail", lead_id=lead_id)
+        note = exc.message
+    messages.info(request, note)
+    return redirect("lead-funnel")
 
 
 @requires("leads", page=True)
 def funnel_page(request: HttpRequest) -> HttpResponse:
     """The funnel of the leads in reach: how many per stage, close to buying, overdue."""
-    rows = selectors.visible(actor_of(request))
+    actor = actor_of(request)
+    rows = selectors.visible(actor)
     now = timezone.now()
+    late = Q(next_follow_up__lt=now - dt.timedelta(hours=assignment.rules().hq_hours))
     by_stage = dict(rows.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
     stages = [(s.value, str(s.label), by_stage.get(s.value, 0)) for s in Stage]
     open_rows = rows.exclude(stage__in=CLOSED)
@@ -98,11 +181,16 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
         hot=Count("id", filter=Q(grade__in=["O", "H"]) | Q(stage__in=[Stage.QUOTE,
                                                                        Stage.ORDER])),
         overdue=Count("id", filter=Q(next_follow_up__lt=now)),
+        escalated=Count("id", filter=late),
         today=Count("id", filter=Q(created_at__date=timezone.localdate())),
     )
     dealers = list(open_rows.values("dealer_code").annotate(
-        n=Count("id"), overdue=Count("id", filter=Q(next_follow_up__lt=now))).order_by(
-        "-n")[:20])
+        n=Count("id"), overdue=Count("id", filter=Q(next_follow_up__lt=now)),
+        escalated=Count("id", filter=late)).order_by("-n")[:20])
+    pool = None
+    if actor.can("lead_assign"):
+        pool = ({"unowned": open_rows.filter(owner__isnull=True).count()} if actor.dealer_side
+                else assignment.pool_summary())
     # a funnel counts the leads that got at least this far: each stage with all after it
     path = [s for s in stages if s[0] != Stage.LOST]
     reached = [sum(n for _, _, n in path[i:]) for i in range(len(path))]
@@ -115,6 +203,7 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
                              for (_, label, _), n in zip(path, reached, strict=True)]}],
     }
     return render(request, "leads/funnel.html", {
-        "stages": stages, "figures": figures, "dealers": dealers,
+        "stages": stages, "figures": figures, "dealers": dealers, "pool": pool,
+        "hq_hours": assignment.rules().hq_hours,
         "chart": chart,
         "grades": questionnaire.load().grades})
