@@ -333,9 +333,11 @@ ZH = {
     "Waiting for the dealer manager's approval.": "等待经销商经理审批。",
     "Give to": "分配给", "Assign": "分配", "Return to HQ": "退回总部", "Check call": "回访核实",
     "What the customer said": "客户反馈", "Reactivate: back to HQ's pool": "激活：退回总部线索池",
-    "Overdue over %(hours)s h (escalated to HQ)": "逾期超过 %(hours)s 小时（已升级至总部）",
     "Deal them to the salespeople": "分配给销售顾问",
     "Assign the pool to dealers": "把线索池分配给经销商",
+    "furthest stage": "到达的最远阶段", "close to buying": "即将成交", "lead tally": "线索统计",
+    "lead tallies": "线索统计", "day": "日期", "follow-up tally": "跟进到期统计",
+    "follow-up tallies": "跟进到期统计",
     "Escalated": "已升级", "Not contacted yet": "尚未首次联系", "Due today": "今日到期",
     "%(n)s leads dealt to %(people)s salespeople": "已将 %(n)s 条线索分给 %(people)s 位销售顾问",
     "%(n)s leads assigned to %(dealers)s dealers; %(left)s left in the pool":
@@ -346,6 +348,7 @@ PLURALS = {
     "%(n)s entry": "%(n)s 条记录", "%(n)s source record": "%(n)s 条源记录",
     "%(n)s owner": "%(n)s 位车主", "%(n)s load": "%(n)s 次加载", "%(n)s notice": "%(n)s 条通知",
     "%(n)s open lead": "%(n)s 条进行中线索", "%(n)s overdue": "%(n)s 条逾期",
+    "Overdue %(days)s day or more (escalated to HQ)": "逾期 %(days)s 天及以上（已升级至总部）",
     "%(n)s open lead has no salesperson.": "%(n)s 条进行中线索尚未分配销售顾问。",
     "HQ's pool: %(n)s lead waits for a dealer (oldest %(hours)s h).":
         "总部线索池：%(n)s 条线索等待分配经销商（最早的已等 %(hours)s 小时）。",

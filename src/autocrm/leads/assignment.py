@@ -28,7 +28,7 @@ from autocrm.customers import dealer_links
 from autocrm.customers.selectors import places
 from autocrm.dealers.models import Dealer
 from autocrm.interactions import services as timeline
-from autocrm.leads import questionnaire, selectors
+from autocrm.leads import questionnaire, selectors, tally
 from autocrm.leads.models import CLOSED, AssignCursor, Lead, LeadChange
 from autocrm.leads.services import BATCH, change, save, sync_reach
 
@@ -41,7 +41,7 @@ class Rules:
     order: tuple[str, ...]
     own_relations: tuple[str, ...]
     protection_days: int
-    hq_hours: int
+    hq_days: int
     return_reasons: tuple[tuple[str, str, str], ...]  # code, zh, en
 
     def reason_label(self, code: str) -> str:
@@ -60,7 +60,7 @@ def rules(path: Path = CONFIG) -> Rules:
     if unknown:
         raise ValueError(f"{path}: rules: unknown rule {unknown[0]!r} (known: {RULES})")
     return Rules(order, tuple(raw["own_relations"]), int(raw["protection_days"]),
-                 int(raw["escalation"]["hq_hours"]),
+                 int(raw["escalation"]["hq_days"]),
                  tuple((c, zh, en) for c, (zh, en) in raw["return_reasons"].items()))
 
 
@@ -215,6 +215,7 @@ def _write_dealers(actor: Actor, picked: pl.DataFrame) -> None:
         pl.format('{{"lead": {}, "stage": "assigned", "by": "{}"}}', "id",
                   pl.lit(getattr(actor.user, "username", "system"))).alias("detail")))
     sync_reach(picked["customer_id"].unique().to_list())
+    tally.refresh(["", *picked["dealer_code"].unique().to_list()])
 
 
 @transaction.atomic
@@ -300,6 +301,7 @@ def return_to_pool(actor: Actor, lead_id: int, reason: str, *,
     audit.record("lead_return", "lead", lead.pk, actor=actor.user,
                  customer_id=lead.customer_id, dealer=dealer, reason=reason)
     sync_reach([lead.customer_id])
+    tally.refresh([dealer, ""])
     return lead
 
 

@@ -38,3 +38,11 @@ def check(current: str, wanted: str) -> None:
         raise InputError(_("stage: a lead in %(current)s cannot move to %(wanted)s (allowed: "
                            "%(allowed)s)") % {"current": current, "wanted": wanted,
                                               "allowed": allowed}, code="bad_transition")
+
+
+def furthest(reached: str, stage: str) -> str:
+    """The further of two stages along the path (lost is not on it: it keeps `reached`)."""
+    path = [s.value for s in ORDER]
+    if stage not in path:
+        return reached
+    return stage if reached not in path or path.index(stage) > path.index(reached) else reached

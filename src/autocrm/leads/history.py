@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from autocrm.leads import funnel, questionnaire, services
+from autocrm.leads import funnel, questionnaire, services, tally
 from autocrm.leads.models import CLOSED, FollowUp, Lead, LeadChange, Stage
 
 RECENT_DAYS = 120  # leads of the last four months are worked; older open ones were closed
@@ -55,7 +55,7 @@ def fill(salespeople: dict[str, list[int]], *, seed: int = 42,
             out.closed_old += 1
             continue
         out.worked += 1
-        if dealers and not lead.dealer_code:
+        if dealers and not lead.dealer_code and age >= 1:  # today's wait in HQ's pool
             lead.dealer_code = rng.choice(dealers)
         users = salespeople.get(lead.dealer_code, [])
         if users and lead.owner_id is None:
@@ -76,7 +76,7 @@ def fill(salespeople: dict[str, list[int]], *, seed: int = 42,
                 break
             changes.append(LeadChange(lead=lead, at=at, by_id=lead.owner_id, field="stage",
                                       old=lead.stage, new=stage))
-            lead.stage, lead.stage_at = stage, at
+            lead.stage, lead.stage_at, lead.reached = stage, at, stage
             if rng.random() > ADVANCE:
                 break
             at += dt.timedelta(days=rng.uniform(1, form.cycle(lead.grade) * 2))
@@ -90,11 +90,12 @@ def fill(salespeople: dict[str, list[int]], *, seed: int = 42,
     out.follow_ups = len(follow_ups)
     Lead.objects.bulk_update(leads, ["dealer_code", "owner", "answers", "grade",
                                      "finance_interest", "trade_in_interest", "stage",
-                                     "stage_at", "first_contact_at", "next_follow_up",
+                                     "reached", "stage_at", "first_contact_at", "next_follow_up",
                                      "lost_reason", "closed_at", "updated_at"], batch_size=2000)
     FollowUp.objects.bulk_create(follow_ups, batch_size=2000)
     LeadChange.objects.bulk_create(changes, batch_size=2000)
     services.sync_reach({lead.customer_id for lead in leads})
+    tally.refresh()
     return out
 
 

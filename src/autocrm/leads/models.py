@@ -44,6 +44,9 @@ class Lead(models.Model):
                               verbose_name=_("salesperson"))
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices,
                              default=Stage.NEW)
+    # the furthest stage of the path it got to (a lost lead keeps where it was lost)
+    reached = models.CharField(_("furthest stage"), max_length=12, choices=Stage.choices,
+                               default=Stage.NEW)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, default=Grade.DAYS_90)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     finance_interest = models.BooleanField(_("finance interest"), null=True)
@@ -74,6 +77,8 @@ class Lead(models.Model):
             models.Index(fields=["customer_id", "stage"], name="lead_customer"),
             models.Index(fields=["dealer_code", "stage"], name="lead_dealer"),
             models.Index(fields=["owner", "next_follow_up"], name="lead_owner"),
+            models.Index(fields=["created_at"], name="lead_created"),
+            models.Index(fields=["next_follow_up"], name="lead_due"),
         ]
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
@@ -153,3 +158,38 @@ class AssignCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.position}"
+
+
+class Tally(models.Model):
+    """Leads per dealer, stage, furthest stage and heat: the funnel's figures, rewritten for a
+    dealer whenever one of its leads changes (leads.tally), so no page counts a million."""
+
+    dealer_code = models.CharField(_("dealer"), max_length=16)
+    stage = models.CharField(_("stage"), max_length=12)
+    reached = models.CharField(_("furthest stage"), max_length=12)
+    hot = models.BooleanField(_("close to buying"))
+    n = models.IntegerField(_("leads"))
+
+    class Meta:
+        indexes = [models.Index(fields=["dealer_code"], name="tally_dealer")]
+        verbose_name = _("lead tally")
+        verbose_name_plural = _("lead tallies")
+
+    def __str__(self) -> str:
+        return f"{self.dealer_code} {self.stage}: {self.n}"
+
+
+class DueTally(models.Model):
+    """Open leads per dealer and day their next follow-up falls due (local date)."""
+
+    dealer_code = models.CharField(_("dealer"), max_length=16)
+    day = models.DateField(_("day"))
+    n = models.IntegerField(_("leads"))
+
+    class Meta:
+        indexes = [models.Index(fields=["dealer_code"], name="due_tally_dealer")]
+        verbose_name = _("follow-up tally")
+        verbose_name_plural = _("follow-up tallies")
+
+    def __str__(self) -> str:
+        return f"{self.dealer_code} {self.day}: {self.n}"

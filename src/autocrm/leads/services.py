@@ -20,7 +20,7 @@ from autocrm.core.errors import Conflict, Forbidden, InputError
 from autocrm.core.frames import present
 from autocrm.customers import dealer_links
 from autocrm.interactions import services as timeline
-from autocrm.leads import funnel, questionnaire, selectors
+from autocrm.leads import funnel, questionnaire, selectors, tally
 from autocrm.leads.models import CLOSED, FollowUp, Lead, LeadChange, Stage
 from autocrm.vehicles.models import Ownership
 
@@ -130,6 +130,7 @@ def from_records(records: pl.DataFrame, new_customers: Collection[int],
                     reason=lead.channel) for lead in created), batch_size=BATCH)
     out.lead_of = {rid: lead.pk for lead in [*created, *kept] for rid in lead.record_ids}
     sync_reach(customers)
+    tally.refresh({lead.dealer_code for lead in [*created, *kept]})
     return out
 
 
@@ -173,19 +174,22 @@ def close_won(records: pl.DataFrame) -> int:
     for lead in leads:
         old = lead.stage
         lead.stage, lead.stage_at, lead.closed_at = Stage.DELIVERED, now, now
+        lead.reached = Stage.DELIVERED
         lead.won_record_id = evidence[lead.pk]
         lead.purchase_type = ("repurchase" if cars.get(lead.customer_id, 0) > 1 else
                               "trade_in" if lead.trade_in_interest else "first")
         lead.updated_at = now
         lead.version += 1
         lead.__dict__["_old_stage"] = old
-    Lead.objects.bulk_update(leads, ["stage", "stage_at", "closed_at", "won_record_id",
-                                     "purchase_type", "updated_at", "version"], batch_size=BATCH)
+    Lead.objects.bulk_update(leads, ["stage", "reached", "stage_at", "closed_at",
+                                     "won_record_id", "purchase_type", "updated_at", "version"],
+                             batch_size=BATCH)
     LeadChange.objects.bulk_create(
         (LeadChange(lead=lead, at=now, field="stage", old=lead.__dict__["_old_stage"],
                     new=Stage.DELIVERED, reason=f"won: record {lead.won_record_id}")
          for lead in leads), batch_size=BATCH)
     sync_reach([x.customer_id for x in leads])
+    tally.refresh({x.dealer_code for x in leads})
     return len(leads)
 
 
@@ -283,11 +287,12 @@ def _set_stage(actor: Actor, lead: Lead, stage: str, version: int | None,
     old = lead.stage
     now = timezone.now()
     lead.stage, lead.stage_at = stage, now
+    lead.reached = funnel.furthest(lead.reached, stage)
     lead.lost_reason = reason if stage == Stage.LOST else ""
     lead.lost_request = ""
     lead.closed_at = now if stage in CLOSED else None
-    save(lead, version, ["stage", "stage_at", "lost_reason", "lost_request", "lost_brand",
-                         "closed_at"])
+    save(lead, version, ["stage", "reached", "stage_at", "lost_reason", "lost_request",
+                         "lost_brand", "closed_at"])
     change(lead, actor, "stage", old, stage, reason)
     timeline.add_event(actor, lead.customer_id, "lead", title=lead.get_stage_display(),
                        detail={"lead": lead.pk, "stage": stage, "from": old,
@@ -296,6 +301,7 @@ def _set_stage(actor: Actor, lead: Lead, stage: str, version: int | None,
                  customer_id=lead.customer_id, old=old, new=stage, reason=reason)
     if stage in CLOSED:
         sync_reach([lead.customer_id])
+    tally.refresh([lead.dealer_code])
     return lead
 
 
@@ -348,6 +354,7 @@ def reactivate(actor: Actor, lead_id: int, note: str = "") -> Lead:
     audit.record("lead_reactivate", "lead", lead.pk, actor=actor.user,
                  customer_id=lead.customer_id)
     sync_reach([lead.customer_id])
+    tally.refresh([dealer, ""])
     return lead
 
 
@@ -375,7 +382,8 @@ def follow_up(actor: Actor, lead_id: int, *, channel: str, reached: bool = True,
         fields.append("first_contact_at")
     if reached and lead.stage == Stage.NEW:
         lead.stage, lead.stage_at = Stage.CONTACTED, now
-        fields += ["stage", "stage_at"]
+        lead.reached = funnel.furthest(lead.reached, Stage.CONTACTED)
+        fields += ["stage", "reached", "stage_at"]
         change(lead, actor, "stage", Stage.NEW, Stage.CONTACTED, channel)
     save(lead, None, fields)
     timeline.add_event(actor, lead.customer_id, "follow_up",
@@ -384,6 +392,7 @@ def follow_up(actor: Actor, lead_id: int, *, channel: str, reached: bool = True,
                        dealer_code=lead.dealer_code)
     audit.record("lead_follow_up", "lead", lead.pk, actor=actor.user,
                  customer_id=lead.customer_id, channel=channel, reached=reached)
+    tally.refresh([lead.dealer_code])
     return done
 
 
@@ -400,6 +409,7 @@ def answer(actor: Actor, lead_id: int, answers: dict[str, Any], *,
         change(lead, actor, "grade", old, lead.grade, graded.reason)
     audit.record("lead_answers", "lead", lead.pk, actor=actor.user,
                  customer_id=lead.customer_id, grade=lead.grade)
+    tally.refresh([lead.dealer_code])
     return lead
 
 
@@ -421,3 +431,5 @@ def follow_merge(sender: Any, *, keep: int, drop: int, **_: Any) -> None:
             LeadChange.objects.create(lead=lead, at=now, field="stage", old=lead.stage,
                                       new=Stage.LOST, reason=f"merged into lead {first.pk}")
     sync_reach([keep, drop])
+    tally.refresh(set(Lead.objects.filter(customer_id=keep).values_list("dealer_code",
+                                                                          flat=True)))

@@ -19,7 +19,7 @@ from autocrm.accounts.access import requires
 from autocrm.accounts.actor import actor_of
 from autocrm.core.errors import AppError
 from autocrm.customers.models import Customer
-from autocrm.leads import assignment, funnel, questionnaire, selectors, services
+from autocrm.leads import assignment, figures, funnel, questionnaire, selectors, services
 from autocrm.leads.models import CLOSED, FollowUp, Stage
 from autocrm.leads.presenters import contact, lead_out
 
@@ -168,42 +168,27 @@ def assign(request: HttpRequest) -> HttpResponse:
 
 @requires("leads", page=True)
 def funnel_page(request: HttpRequest) -> HttpResponse:
-    """The funnel of the leads in reach: how many per stage, close to buying, overdue."""
+    """The funnel in reach: leads per stage, close to buying, overdue and escalated, per
+    dealer; HQ's pool or the dealer's unowned leads with the button that assigns them."""
     actor = actor_of(request)
-    rows = selectors.visible(actor)
-    now = timezone.now()
-    late = Q(next_follow_up__lt=now - dt.timedelta(hours=assignment.rules().hq_hours))
-    by_stage = dict(rows.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
-    stages = [(s.value, str(s.label), by_stage.get(s.value, 0)) for s in Stage]
-    open_rows = rows.exclude(stage__in=CLOSED)
-    figures = open_rows.aggregate(
-        open=Count("id"),
-        hot=Count("id", filter=Q(grade__in=["O", "H"]) | Q(stage__in=[Stage.QUOTE,
-                                                                       Stage.ORDER])),
-        overdue=Count("id", filter=Q(next_follow_up__lt=now)),
-        escalated=Count("id", filter=late),
-        today=Count("id", filter=Q(created_at__date=timezone.localdate())),
-    )
-    dealers = list(open_rows.values("dealer_code").annotate(
-        n=Count("id"), overdue=Count("id", filter=Q(next_follow_up__lt=now)),
-        escalated=Count("id", filter=late)).order_by("-n")[:20])
-    pool = None
-    if actor.can("lead_assign"):
-        pool = ({"unowned": open_rows.filter(owner__isnull=True).count()} if actor.dealer_side
-                else assignment.pool_summary())
-    # a funnel counts the leads that got at least this far: each stage with all after it
-    path = [s for s in stages if s[0] != Stage.LOST]
-    reached = [sum(n for _, _, n in path[i:]) for i in range(len(path))]
+    data = figures.funnel(actor, timezone.now())
+    stages = [(s.value, str(s.label), data["by_stage"].get(s.value, 0)) for s in Stage]
+    # a funnel counts the leads that got at least this far along the path
+    path = [s for s in Stage if s != Stage.LOST]
+    reached = [sum(data["by_reached"].get(t.value, 0) for t in path[i:])
+               for i in range(len(path))]
     chart = {
         "tooltip": {"trigger": "item", "formatter": "{b}: {c}"},
         "series": [{"type": "funnel", "sort": "none", "left": "10%", "width": "80%",
                     "minSize": "8%", "gap": 2,
                     "label": {"position": "inside", "formatter": "{b} {c}", "color": "#fff"},
-                    "data": [{"name": label, "value": n}
-                             for (_, label, _), n in zip(path, reached, strict=True)]}],
+                    "data": [{"name": str(s.label), "value": n}
+                             for s, n in zip(path, reached, strict=True)]}],
     }
+    pool = None
+    if actor.can("lead_assign"):
+        pool = ({"unowned": selectors.visible(actor).filter(owner__isnull=True).exclude(
+            stage__in=CLOSED).count()} if actor.dealer_side else assignment.pool_summary())
     return render(request, "leads/funnel.html", {
-        "stages": stages, "figures": figures, "dealers": dealers, "pool": pool,
-        "hq_hours": assignment.rules().hq_hours,
-        "chart": chart,
-        "grades": questionnaire.load().grades})
+        "stages": stages, "figures": data, "dealers": data["dealers"], "pool": pool,
+        "chart": chart, "grades": questionnaire.load().grades})
