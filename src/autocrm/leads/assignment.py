@@ -197,12 +197,13 @@ def _write_dealers(actor: Actor, picked: pl.DataFrame) -> None:
     now = timezone.now()
     due = now + dt.timedelta(hours=questionnaire.load().first_contact_hours)
     table = Lead._meta.db_table
-    bulk.update_frame(table, "id", picked.select(
-        "id", "dealer_code", pl.lit(now).alias("assigned_at"),
-        pl.lit(now).alias("updated_at"), (pl.col("version") + 1).alias("version")))
-    fresh = picked.filter(~pl.col("contacted"))["id"].to_list()
-    for part in range(0, len(fresh), 10_000):  # first contact due from the assignment
-        Lead.objects.filter(pk__in=fresh[part:part + 10_000]).update(next_follow_up=due)
+    with tally.tracking(picked["id"].to_list()):
+        bulk.update_frame(table, "id", picked.select(
+            "id", "dealer_code", pl.lit(now).alias("assigned_at"),
+            pl.lit(now).alias("updated_at"), (pl.col("version") + 1).alias("version")))
+        fresh = picked.filter(~pl.col("contacted"))["id"].to_list()
+        for part in range(0, len(fresh), 10_000):  # first contact due from the assignment
+            Lead.objects.filter(pk__in=fresh[part:part + 10_000]).update(next_follow_up=due)
     by = actor.user if getattr(actor.user, "pk", None) else None
     LeadChange.objects.bulk_create(
         (LeadChange(lead_id=i, at=now, by=by, field="dealer", old="", new=d, reason=r)
@@ -215,7 +216,6 @@ def _write_dealers(actor: Actor, picked: pl.DataFrame) -> None:
         pl.format('{{"lead": {}, "stage": "assigned", "by": "{}"}}', "id",
                   pl.lit(getattr(actor.user, "username", "system"))).alias("detail")))
     sync_reach(picked["customer_id"].unique().to_list())
-    tally.refresh(["", *picked["dealer_code"].unique().to_list()])
 
 
 @transaction.atomic
@@ -293,7 +293,8 @@ def return_to_pool(actor: Actor, lead_id: int, reason: str, *,
     dealer = lead.dealer_code
     lead.returned_from = [*lead.returned_from, dealer]
     lead.dealer_code, lead.owner, lead.assigned_at = "", None, None
-    save(lead, version, ["returned_from", "dealer_code", "owner", "assigned_at"])
+    with tally.tracking([lead.pk]):
+        save(lead, version, ["returned_from", "dealer_code", "owner", "assigned_at"])
     change(lead, actor, "dealer", dealer, "", reason)
     timeline.add_event(actor, lead.customer_id, "lead", title=_("Returned to HQ"),
                        detail={"lead": lead.pk, "stage": "returned",
@@ -301,7 +302,6 @@ def return_to_pool(actor: Actor, lead_id: int, reason: str, *,
     audit.record("lead_return", "lead", lead.pk, actor=actor.user,
                  customer_id=lead.customer_id, dealer=dealer, reason=reason)
     sync_reach([lead.customer_id])
-    tally.refresh([dealer, ""])
     return lead
 
 

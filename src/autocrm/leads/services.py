@@ -122,15 +122,16 @@ def from_records(records: pl.DataFrame, new_customers: Collection[int],
             open_leads[cid] = lead
     created = Lead.objects.bulk_create(list(fresh.values()), batch_size=BATCH)
     kept = [lead for lead in open_leads.values() if lead.updated_at == now]
-    Lead.objects.bulk_update(kept, ["record_ids", "sources", "intended_model", "answers",
-                                    "grade", "finance_interest", "trade_in_interest",
-                                    "updated_at"], batch_size=BATCH)
+    with tally.tracking([lead.pk for lead in kept]):
+        Lead.objects.bulk_update(kept, ["record_ids", "sources", "intended_model", "answers",
+                                        "grade", "finance_interest", "trade_in_interest",
+                                        "updated_at"], batch_size=BATCH)
+    tally.added([lead.pk for lead in created])
     LeadChange.objects.bulk_create(
         (LeadChange(lead=lead, at=lead.created_at, field="stage", new=Stage.NEW,
                     reason=lead.channel) for lead in created), batch_size=BATCH)
     out.lead_of = {rid: lead.pk for lead in [*created, *kept] for rid in lead.record_ids}
     sync_reach(customers)
-    tally.refresh({lead.dealer_code for lead in [*created, *kept]})
     return out
 
 
@@ -181,15 +182,15 @@ def close_won(records: pl.DataFrame) -> int:
         lead.updated_at = now
         lead.version += 1
         lead.__dict__["_old_stage"] = old
-    Lead.objects.bulk_update(leads, ["stage", "reached", "stage_at", "closed_at",
-                                     "won_record_id", "purchase_type", "updated_at", "version"],
-                             batch_size=BATCH)
+    with tally.tracking([x.pk for x in leads]):
+        Lead.objects.bulk_update(leads, ["stage", "reached", "stage_at", "closed_at",
+                                         "won_record_id", "purchase_type", "updated_at",
+                                         "version"], batch_size=BATCH)
     LeadChange.objects.bulk_create(
         (LeadChange(lead=lead, at=now, field="stage", old=lead.__dict__["_old_stage"],
                     new=Stage.DELIVERED, reason=f"won: record {lead.won_record_id}")
          for lead in leads), batch_size=BATCH)
     sync_reach([x.customer_id for x in leads])
-    tally.refresh({x.dealer_code for x in leads})
     return len(leads)
 
 
@@ -291,8 +292,9 @@ def _set_stage(actor: Actor, lead: Lead, stage: str, version: int | None,
     lead.lost_reason = reason if stage == Stage.LOST else ""
     lead.lost_request = ""
     lead.closed_at = now if stage in CLOSED else None
-    save(lead, version, ["stage", "reached", "stage_at", "lost_reason", "lost_request",
-                         "lost_brand", "closed_at"])
+    with tally.tracking([lead.pk]):
+        save(lead, version, ["stage", "reached", "stage_at", "lost_reason", "lost_request",
+                             "lost_brand", "closed_at"])
     change(lead, actor, "stage", old, stage, reason)
     timeline.add_event(actor, lead.customer_id, "lead", title=lead.get_stage_display(),
                        detail={"lead": lead.pk, "stage": stage, "from": old,
@@ -301,7 +303,6 @@ def _set_stage(actor: Actor, lead: Lead, stage: str, version: int | None,
                  customer_id=lead.customer_id, old=old, new=stage, reason=reason)
     if stage in CLOSED:
         sync_reach([lead.customer_id])
-    tally.refresh([lead.dealer_code])
     return lead
 
 
@@ -343,8 +344,9 @@ def reactivate(actor: Actor, lead_id: int, note: str = "") -> Lead:
     lead.stage, lead.stage_at, lead.closed_at = Stage.NEW, now, None
     lead.lost_reason = lead.lost_brand = lead.dealer_code = ""
     lead.owner, lead.assigned_at, lead.next_follow_up = None, None, now
-    save(lead, None, ["stage", "stage_at", "closed_at", "lost_reason", "lost_brand",
-                      "dealer_code", "owner", "assigned_at", "next_follow_up"])
+    with tally.tracking([lead.pk]):
+        save(lead, None, ["stage", "stage_at", "closed_at", "lost_reason", "lost_brand",
+                          "dealer_code", "owner", "assigned_at", "next_follow_up"])
     change(lead, actor, "stage", Stage.LOST, Stage.NEW, ("reactivated " + note).strip()[:255])
     if dealer:
         change(lead, actor, "dealer", dealer, "", "reactivated")
@@ -354,7 +356,6 @@ def reactivate(actor: Actor, lead_id: int, note: str = "") -> Lead:
     audit.record("lead_reactivate", "lead", lead.pk, actor=actor.user,
                  customer_id=lead.customer_id)
     sync_reach([lead.customer_id])
-    tally.refresh([dealer, ""])
     return lead
 
 
@@ -385,14 +386,14 @@ def follow_up(actor: Actor, lead_id: int, *, channel: str, reached: bool = True,
         lead.reached = funnel.furthest(lead.reached, Stage.CONTACTED)
         fields += ["stage", "reached", "stage_at"]
         change(lead, actor, "stage", Stage.NEW, Stage.CONTACTED, channel)
-    save(lead, None, fields)
+    with tally.tracking([lead.pk]):
+        save(lead, None, fields)
     timeline.add_event(actor, lead.customer_id, "follow_up",
                        title=done.get_channel_display(), summary=outcome,
                        detail={"lead": lead.pk, "channel": channel, "reached": reached},
                        dealer_code=lead.dealer_code)
     audit.record("lead_follow_up", "lead", lead.pk, actor=actor.user,
                  customer_id=lead.customer_id, channel=channel, reached=reached)
-    tally.refresh([lead.dealer_code])
     return done
 
 
@@ -404,12 +405,12 @@ def answer(actor: Actor, lead_id: int, answers: dict[str, Any], *,
     graded = questionnaire.grade({**lead.answers, **answers})
     old = lead.grade
     apply_grade(lead, graded)
-    save(lead, version, ["answers", "grade", "finance_interest", "trade_in_interest"])
+    with tally.tracking([lead.pk]):
+        save(lead, version, ["answers", "grade", "finance_interest", "trade_in_interest"])
     if old != lead.grade:
         change(lead, actor, "grade", old, lead.grade, graded.reason)
     audit.record("lead_answers", "lead", lead.pk, actor=actor.user,
                  customer_id=lead.customer_id, grade=lead.grade)
-    tally.refresh([lead.dealer_code])
     return lead
 
 

@@ -2,17 +2,20 @@
 
 `Tally` counts leads per dealer, stage, furthest stage and heat (O/H grade or in quote/order,
 open); `DueTally` the open leads per dealer and day their next follow-up falls due. Each service
-that changes leads calls `refresh` with the dealers concerned (HQ's pool is dealer ""): their
-rows are counted again from the leads, one grouped statement per table. A page then sums a few
+that changes leads wraps the change in `tracking(ids)`: the leads' tally keys are read before
+and after and the difference is added, one statement per tally row that changes; `refresh`
+counts dealers (or all) again from the leads, for a migration or a bulk fill. A page then sums a few
 thousand rows instead of counting a million leads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import polars as pl
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, Sum
@@ -67,6 +70,63 @@ def refresh(dealers: Collection[str] | None = None) -> None:
         bulk.delete_in(table, "dealer_code", codes)
     bulk.execute_in(tally.format(where="dealer_code IN ({})"), codes)
     bulk.execute_in(due.format(where="dealer_code IN ({})"), codes)
+
+
+KEY = ["dealer_code", "stage", "reached", "hot"]
+SNAPSHOT = {"id": pl.Int64, "dealer_code": pl.Utf8, "stage": pl.Utf8, "reached": pl.Utf8,
+            "hot": pl.Int64, "day": pl.Utf8}
+
+
+def snapshot(ids: Collection[int]) -> pl.DataFrame:
+    """The tally keys of these leads now (their dealer, stage, furthest stage, heat, due day
+    when open): taken before and after a bulk change, `apply` moves the counts between them."""
+    day = f"CASE WHEN stage NOT IN ({CLOSED_SQL}) THEN CAST({_day()} AS TEXT) END"
+    return bulk.select_frame(
+        f"SELECT id, dealer_code, stage, reached, CASE WHEN {_hot()} THEN 1 ELSE 0 END, {day} "
+        f"FROM {LEADS} "
+        "WHERE id IN ({})", sorted(ids), SNAPSHOT)
+
+
+@contextmanager
+def tracking(ids: Collection[int]) -> Iterator[None]:
+    """Keep the tallies right across a change of these leads (ids known before it)."""
+    before = snapshot(ids)
+    yield
+    apply(before, snapshot(ids))
+
+
+def added(ids: Collection[int]) -> None:
+    """Count new leads in the tallies."""
+    apply(pl.DataFrame(schema=SNAPSHOT), snapshot(ids))
+
+
+def apply(before: pl.DataFrame, after: pl.DataFrame) -> None:
+    """Add to the tallies what changed between two snapshots of the same leads (a lead only
+    in `after` is new): one statement per tally row that changes, not a recount."""
+    signed = pl.concat([before.with_columns(pl.lit(-1).alias("d")),
+                        after.with_columns(pl.lit(1).alias("d"))])
+    if signed.is_empty():
+        return
+    signed = signed.with_columns(pl.col("hot").cast(pl.Boolean))
+    counts = signed.group_by(KEY).agg(pl.col("d").sum()).filter(pl.col("d") != 0)
+    due = signed.filter(pl.col("day").is_not_null()).group_by("dealer_code", "day").agg(
+        pl.col("d").sum()).filter(pl.col("d") != 0)
+    with connection.cursor() as cursor:
+        for code, stage, reached, hot, d in counts.iter_rows():
+            where = "dealer_code = %s AND stage = %s AND reached = %s AND hot = %s"
+            cursor.execute(f"UPDATE {TALLY} SET n = n + %s WHERE id = (SELECT min(id) FROM "
+                           f"{TALLY} WHERE {where})", [d, code, stage, reached, hot])
+            if not cursor.rowcount:
+                cursor.execute(f"INSERT INTO {TALLY} (dealer_code, stage, reached, hot, n) "
+                               "VALUES (%s, %s, %s, %s, %s)", [code, stage, reached, hot, d])
+        for code, day, d in due.with_columns(pl.col("day").str.to_date()).iter_rows():
+            cursor.execute(f"UPDATE {DUE} SET n = n + %s WHERE id = (SELECT min(id) FROM {DUE} "
+                           "WHERE dealer_code = %s AND day = %s)", [d, code, day])
+            if not cursor.rowcount:
+                cursor.execute(f"INSERT INTO {DUE} (dealer_code, day, n) VALUES (%s, %s, %s)",
+                               [code, day, d])
+        cursor.execute(f"DELETE FROM {TALLY} WHERE n = 0")
+        cursor.execute(f"DELETE FROM {DUE} WHERE n = 0")
 
 
 def figures(dealer: str | None) -> dict[str, Any]:
