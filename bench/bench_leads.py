@@ -32,6 +32,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "autocrm.settings")
 django.setup()
 
 import polars as pl  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -192,6 +193,62 @@ def assign(size: int, runs: int, baseline: int) -> list[str]:
     ]
 
 
+def _store() -> str:
+    return (f"{Customer.objects.count():,} customers, {Lead.objects.count():,} leads, "
+            f"{FollowUp.objects.count():,} follow-ups, {Dealer.objects.count()} dealers")
+
+
+def pages(requests: int, rounds: int) -> list[str]:
+    """Time my leads (a salesperson), the funnel (HQ, a dealer manager) over HTTP, beside a
+    static file of the same server; return the report's lines."""
+    from bench.api_latency import percentiles, server
+    from bench.bench_pages import PASSWORD, _login
+
+    owner = Lead.objects.exclude(stage__in=CLOSED).values("owner_id").annotate(
+        n=Count("id")).order_by("-n").first()
+    assert owner, "no lead has a salesperson: run `fill` first"
+    busiest = get_user_model().objects.get(pk=owner["owner_id"])
+    sales = accounts.set_user(busiest.username, PASSWORD, "dealer_sales",
+                              busiest.membership.dealer.code)
+    dealer = sales.membership.dealer.code
+    accounts.set_user(f"bench_{dealer.lower()}_m", PASSWORD, "dealer_manager", dealer)
+    accounts.set_user("bench_hq", PASSWORD, "crm_manager")
+    cases = [("floor: a static file (HQ)", "bench_hq", "/static/css/app.css"),
+             (f"my leads, salesperson ({owner['n']:,} open leads)",
+              sales.username, "/leads/"),
+             (f"funnel, dealer manager of {dealer}", f"bench_{dealer.lower()}_m", "/leads/funnel/"),
+             ("funnel, HQ (all dealers)", "bench_hq", "/leads/funnel/")]
+    env = dict(os.environ)
+    results: dict[str, list[dict[str, float]]] = {c[0]: [] for c in cases}
+    sizes = {}
+    with server(env) as conn:
+        cookies = {user: _login(conn, user) for _, user, _ in cases}
+        for _round in range(rounds):
+            for name, user, path in cases:
+                times = []
+                for i in range(requests + 10):
+                    start = time.perf_counter()
+                    conn.request("GET", path, headers=cookies[user])
+                    resp = conn.getresponse()
+                    body = resp.read()
+                    assert resp.status == 200, (path, resp.status)
+                    if i >= 10:
+                        times.append((time.perf_counter() - start) * 1000)
+                sizes[name] = len(body)
+                results[name].append(percentiles(times))
+    floor = statistics.median(r["p50_ms"] for r in results[cases[0][0]])
+    lines = ["| page | p50 ms | p99 ms | × floor (p50) | bytes |", "|---|---:|---:|---:|---:|"]
+    for name, _user, _path in cases:
+        p50 = statistics.median(r["p50_ms"] for r in results[name])
+        p99 = statistics.median(r["p99_ms"] for r in results[name])
+        lines.append(f"| {name} | {p50:.1f} | {p99:.1f} | {p50 / floor:.1f} | "
+                     f"{sizes[name]:,} |")
+    lines += ["", f"{rounds} rounds of {requests} sequential requests per page after 10 "
+              "warm-up requests, gunicorn with 2 workers, a session cookie; p50 and p99 are "
+              "medians over the rounds; bytes: the answer's body, uncompressed."]
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -203,15 +260,27 @@ def main() -> None:
     a.add_argument("--runs", type=int, default=5)
     a.add_argument("--baseline", type=int, default=1_000)
     a.add_argument("--write", action="store_true")
+    p = sub.add_parser("pages")
+    p.add_argument("--requests", type=int, default=200)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--write", action="store_true")
     args = parser.parse_args()
     if args.command == "fill":
         fill(args.leads, args.follow_ups)
         return
+    if args.command == "pages":
+        lines = pages(args.requests, args.rounds)
+        print("\n".join(lines))
+        if args.write:
+            write_section("Lead pages at 1,000,000 leads", "\n".join([
+                f"Machine: {machine()}; {connection.vendor}; store: {_store()}. "
+                "`python bench/bench_leads.py pages`. Targets: p50 <= 50 ms, p99 <= 150 ms; "
+                "no page over 150 KB.", "", *lines]))
+        return
     lines = assign(args.pool, args.runs, args.baseline)
     print("\n".join(lines))
     if args.write:
-        stores = (f"{Customer.objects.count():,} customers, {Lead.objects.count():,} leads, "
-                  f"{FollowUp.objects.count():,} follow-ups, {Dealer.objects.count()} dealers")
+        stores = _store()
         write_section("Lead assignment at 1,000,000 customers", "\n".join([
             f"Machine: {machine()}; {connection.vendor}; store: {stores}. "
             "`python bench/bench_leads.py assign`: each run puts new leads of random "

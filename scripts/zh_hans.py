@@ -338,6 +338,10 @@ ZH = {
     "furthest stage": "到达的最远阶段", "close to buying": "即将成交", "lead tally": "线索统计",
     "lead tallies": "线索统计", "day": "日期", "follow-up tally": "跟进到期统计",
     "follow-up tallies": "跟进到期统计",
+    "by: %(value)r is not one of %(known)s": "by：%(value)r 不是以下之一：%(known)s",
+    "months: give 1 to 36": "months：请填写 1 到 36", "Won": "成交", "Conversion": "转化率",
+    "By": "维度", "Months": "月数", "Show": "显示", "Won per group": "各组成交率",
+    "No lead in this period.": "此期间没有线索。", "Month": "月份",
     "Escalated": "已升级", "Not contacted yet": "尚未首次联系", "Due today": "今日到期",
     "%(n)s leads dealt to %(people)s salespeople": "已将 %(n)s 条线索分给 %(people)s 位销售顾问",
     "%(n)s leads assigned to %(dealers)s dealers; %(left)s left in the pool":
@@ -349,6 +353,8 @@ PLURALS = {
     "%(n)s owner": "%(n)s 位车主", "%(n)s load": "%(n)s 次加载", "%(n)s notice": "%(n)s 条通知",
     "%(n)s open lead": "%(n)s 条进行中线索", "%(n)s overdue": "%(n)s 条逾期",
     "Overdue %(days)s day or more (escalated to HQ)": "逾期 %(days)s 天及以上（已升级至总部）",
+    "Leads opened in the last %(n)s month: the share that got at least as far as each stage.":
+        "最近 %(n)s 个月新增的线索：到达各阶段（及以后）的比例。",
     "%(n)s open lead has no salesperson.": "%(n)s 条进行中线索尚未分配销售顾问。",
     "HQ's pool: %(n)s lead waits for a dealer (oldest %(hours)s h).":
         "总部线索池：%(n)s 条线索等待分配经销商（最早的已等 %(hours)s 小时）。",

@@ -33,6 +33,7 @@ PAGES = {
     "lead-lost-decision": "tests/leads/test_access.py",
     "lead-reactivate": "tests/leads/test_access.py",
     "lead-assign": "tests/leads/test_access.py",
+    "lead-conversion": "tests/leads/test_access.py",
     # open to everyone by design
     "login": "tests/accounts/test_tokens.py",
     "logout": "tests/browser/test_pages.py",
@@ -51,6 +52,7 @@ API = {
     "/api/leads/{lead_id}/follow-ups": "tests/leads/test_access.py",
     "/api/leads/{lead_id}/answers": "tests/leads/test_access.py",
     "/api/leads/assign": "tests/leads/test_access.py",
+    "/api/leads/conversion": "tests/leads/test_access.py",
     "/api/leads/assign-salespeople": "tests/leads/test_access.py",
     "/api/leads/{lead_id}/owner": "tests/leads/test_access.py",
     "/api/leads/{lead_id}/return": "tests/leads/test_access.py",

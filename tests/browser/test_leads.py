@@ -71,6 +71,13 @@ def test_a_salesperson_adds_a_lead_and_follows_it_up_and_hq_sees_the_funnel_move
         expect(hq.locator(".chart canvas")).to_have_count(1)
         assert_readable(hq.locator("#fig-open span"), "figure label")
         hq.screenshot(path=str(SHOTS / "lead-funnel.png"), full_page=True)
+        hq.goto(live_server.url + "/leads/conversion/?by=channel")
+        row = hq.locator("#conversion tbody tr").first
+        expect(row.locator("th")).to_have_text("到店")  # walk-in, the quick add's default
+        expect(row.locator("td").nth(1)).to_have_text("100.0%")  # contacted
+        expect(hq.locator(".chart canvas")).to_have_count(1)
+        assert_readable(row.locator("th"), "conversion row")
+        hq.screenshot(path=str(SHOTS / "lead-conversion.png"), full_page=True)
     finally:
         context.close()
     assert PHONE["viewport"]["width"] == 390

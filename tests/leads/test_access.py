@@ -40,6 +40,8 @@ ENDPOINTS: dict[str, tuple[str, str, Any]] = {
     "page return": ("post", "/leads/{lead}/return/", {"reason": "duplicate"}),
     "page lost-decision": ("post", "/leads/{lead}/lost-decision/", {"approve": "1"}),
     "page reactivate": ("post", "/leads/{lead}/reactivate/", {"note": ""}),
+    "api conversion": ("get", "/api/leads/conversion?by=dealer", None),
+    "page conversion": ("get", "/leads/conversion/?by=model", None),
 }
 # who: (role, dealer, username); expected status per endpoint, in ENDPOINTS order. The lead is
 # s1's, at D11001; m1 is D11001's manager, hq an HQ CRM manager (neither lead is lost, and
@@ -47,22 +49,22 @@ ENDPOINTS: dict[str, tuple[str, str, Any]] = {
 MATRIX = {
     "anonymous": ((None, None, None), (
         401, 401, 401, 401, 401, 401, 302, 302, 302, 302, 302, 302, 302,
-        401, 401, 401, 401, 401, 401, 302, 302, 302, 302, 302)),
+        401, 401, 401, 401, 401, 401, 302, 302, 302, 302, 302, 401, 302)),
     "lacking right": (("analyst", None, "ana"), (
         403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
-        403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+        403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     "other dealer": (("dealer_sales", "D11002", "s9"), (
         200, 201, 404, 404, 404, 404, 200, 200, 200, 200, 404, 404, 404,
-        403, 403, 403, 404, 403, 403, 403, 403, 404, 403, 403)),
+        403, 403, 403, 404, 403, 403, 403, 403, 404, 403, 403, 200, 200)),
     "allowed": (("dealer_sales", "D11001", "s1"), (
         200, 201, 200, 200, 201, 200, 200, 200, 200, 200, 200, 302, 302,
-        403, 403, 403, 200, 403, 403, 403, 403, 302, 403, 403)),
+        403, 403, 403, 200, 403, 403, 403, 403, 302, 403, 403, 200, 200)),
     "manager": (("dealer_manager", "D11001", "m1"), (
         200, 201, 200, 200, 201, 200, 200, 200, 200, 200, 200, 302, 302,
-        403, 200, 200, 200, 400, 403, 302, 302, 302, 400, 403)),
+        403, 200, 200, 200, 400, 403, 302, 302, 302, 400, 403, 200, 200)),
     "hq": (("crm_manager", None, "hq"), (
         200, 201, 200, 200, 201, 200, 200, 200, 200, 200, 200, 302, 302,
-        200, 400, 200, 400, 400, 400, 302, 302, 400, 400, 400)),
+        200, 400, 200, 400, 400, 400, 302, 302, 400, 400, 400, 200, 200)),
 }
 
 def call(client: Client, endpoint: str, lead: int) -> Any:
@@ -95,3 +97,6 @@ def test_permission_matrix(who: str, endpoint: str) -> None:
                 Lead.objects.get(id=lead).version) == before, "a denied call changes nothing"
     if endpoint == "api list" and expected == 200:
         assert resp.json()["count"] == (1 if name in ("s1", "m1", "hq") else 0)
+    if endpoint == "api conversion" and expected == 200:  # counts only leads in reach
+        assert sum(r["leads"] for r in resp.json()["rows"]) == (
+            1 if name in ("s1", "m1", "hq") else 0)

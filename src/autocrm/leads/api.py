@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from autocrm.accounts.access import requires
 from autocrm.accounts.actor import actor_of
 from autocrm.core.converters import DbId
-from autocrm.leads import assignment, selectors, services
+from autocrm.leads import assignment, conversion, selectors, services
 from autocrm.leads.presenters import lead_out
 
 router = Router(tags=["leads"])
@@ -127,6 +127,33 @@ def list_leads(request: HttpRequest, stage: str = Query("", max_length=16),
         rows = rows.filter(grade=grade)
     page = rows.order_by("next_follow_up", "id")[offset:offset + limit]
     return {"count": rows.count(), "leads": [lead_out(lead) for lead in page]}
+
+
+class RateOut(Schema):
+    key: str
+    leads: int
+    steps: list[float]
+    won: float
+    lost: float
+
+
+class ConversionOut(Schema):
+    by: str
+    months: int
+    steps: list[str]
+    rows: list[RateOut]
+
+
+@router.get("/conversion", response=ConversionOut)
+@requires("leads")
+def conversion_rates(request: HttpRequest, by: str = Query("channel", max_length=16),
+                     months: int = Query(6, ge=1, le=36)) -> dict[str, Any]:
+    """Of the leads in reach opened in the last `months` months, per source (channel),
+    dealer, salesperson, model or month: the percentage that reached contacted, visit, test
+    drive, quote and order, and that were won and lost."""
+    rows = conversion.rates(selectors.visible(actor_of(request)), by, months)
+    return {"by": by, "months": months, "steps": [s.value for s in conversion.STEPS],
+            "rows": rows}
 
 
 @router.get("/{int:lead_id}", response=LeadOut)

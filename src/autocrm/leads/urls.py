@@ -1,10 +1,11 @@
 from django.urls import path
 
-from autocrm.leads import views
+from autocrm.leads import dashboards, views
 
 urlpatterns = [
     path("", views.my_leads, name="lead-list"),
-    path("funnel/", views.funnel_page, name="lead-funnel"),
+    path("funnel/", dashboards.funnel_page, name="lead-funnel"),
+    path("conversion/", dashboards.conversion_page, name="lead-conversion"),
     path("<id:lead_id>/", views.lead_detail, name="lead-detail"),
     path("<id:lead_id>/follow-up/", views.log_follow_up, name="lead-follow-up"),
     path("<id:lead_id>/move/", views.move, name="lead-move"),

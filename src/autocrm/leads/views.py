@@ -19,7 +19,7 @@ from autocrm.accounts.access import requires
 from autocrm.accounts.actor import actor_of
 from autocrm.core.errors import AppError
 from autocrm.customers.models import Customer
-from autocrm.leads import assignment, figures, funnel, questionnaire, selectors, services
+from autocrm.leads import assignment, funnel, questionnaire, selectors, services
 from autocrm.leads.models import CLOSED, FollowUp, Stage
 from autocrm.leads.presenters import contact, lead_out
 
@@ -164,31 +164,3 @@ def assign(request: HttpRequest) -> HttpResponse:
         note = exc.message
     messages.info(request, note)
     return redirect("lead-funnel")
-
-
-@requires("leads", page=True)
-def funnel_page(request: HttpRequest) -> HttpResponse:
-    """The funnel in reach: leads per stage, close to buying, overdue and escalated, per
-    dealer; HQ's pool or the dealer's unowned leads with the button that assigns them."""
-    actor = actor_of(request)
-    data = figures.funnel(actor, timezone.now())
-    stages = [(s.value, str(s.label), data["by_stage"].get(s.value, 0)) for s in Stage]
-    # a funnel counts the leads that got at least this far along the path
-    path = [s for s in Stage if s != Stage.LOST]
-    reached = [sum(data["by_reached"].get(t.value, 0) for t in path[i:])
-               for i in range(len(path))]
-    chart = {
-        "tooltip": {"trigger": "item", "formatter": "{b}: {c}"},
-        "series": [{"type": "funnel", "sort": "none", "left": "10%", "width": "80%",
-                    "minSize": "8%", "gap": 2,
-                    "label": {"position": "inside", "formatter": "{b} {c}", "color": "#fff"},
-                    "data": [{"name": str(s.label), "value": n}
-                             for s, n in zip(path, reached, strict=True)]}],
-    }
-    pool = None
-    if actor.can("lead_assign"):
-        pool = ({"unowned": selectors.visible(actor).filter(owner__isnull=True).exclude(
-            stage__in=CLOSED).count()} if actor.dealer_side else assignment.pool_summary())
-    return render(request, "leads/funnel.html", {
-        "stages": stages, "figures": data, "dealers": data["dealers"], "pool": pool,
-        "chart": chart, "grades": questionnaire.load().grades})
