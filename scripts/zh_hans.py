@@ -342,6 +342,15 @@ ZH = {
     "months: give 1 to 36": "months：请填写 1 到 36", "Won": "成交", "Conversion": "转化率",
     "By": "维度", "Months": "月数", "Show": "显示", "Won per group": "各组成交率",
     "No lead in this period.": "此期间没有线索。", "Month": "月份",
+    "rule: %(value)r is not a mining rule (known: %(known)s)":
+        "rule：%(value)r 不是挖掘规则（可选：%(known)s）",
+    "mining leads needs the lead_assign right at HQ": "挖掘线索需要总部的线索分配权限",
+    "Repurchase mining": "增换购挖掘", "Owners who": "车主条件",
+    "Make them leads in HQ's pool": "生成线索放入总部线索池",
+    "%(rule)s: %(matched)s owners found, %(open)s already have an open lead, "
+    "%(created)s new leads in HQ's pool":
+        "%(rule)s：找到 %(matched)s 位车主，其中 %(open)s 位已有进行中线索，"
+        "新建 %(created)s 条线索放入总部线索池",
     "Escalated": "已升级", "Not contacted yet": "尚未首次联系", "Due today": "今日到期",
     "%(n)s leads dealt to %(people)s salespeople": "已将 %(n)s 条线索分给 %(people)s 位销售顾问",
     "%(n)s leads assigned to %(dealers)s dealers; %(left)s left in the pool":

@@ -34,6 +34,7 @@ PAGES = {
     "lead-reactivate": "tests/leads/test_access.py",
     "lead-assign": "tests/leads/test_access.py",
     "lead-conversion": "tests/leads/test_access.py",
+    "lead-mine": "tests/leads/test_access.py",
     # open to everyone by design
     "login": "tests/accounts/test_tokens.py",
     "logout": "tests/browser/test_pages.py",
@@ -53,6 +54,7 @@ API = {
     "/api/leads/{lead_id}/answers": "tests/leads/test_access.py",
     "/api/leads/assign": "tests/leads/test_access.py",
     "/api/leads/conversion": "tests/leads/test_access.py",
+    "/api/leads/mine": "tests/leads/test_access.py",
     "/api/leads/assign-salespeople": "tests/leads/test_access.py",
     "/api/leads/{lead_id}/owner": "tests/leads/test_access.py",
     "/api/leads/{lead_id}/return": "tests/leads/test_access.py",

@@ -45,8 +45,8 @@ def test_prospect_lists_load_into_leads_and_a_history_works_them(tmp_path: Path)
 
 
 def test_ids_are_read_in_parts_that_postgresql_takes() -> None:
-    from autocrm.leads.services import PART, _parts
+    from autocrm.leads.services import PART, in_parts
 
-    parts = _parts(list(range(2 * PART + 5, 0, -1)))
+    parts = in_parts(list(range(2 * PART + 5, 0, -1)))
     assert [len(p) for p in parts] == [PART, PART, 5]
     assert parts[0][0] == 1 and parts[-1][-1] == 2 * PART + 5

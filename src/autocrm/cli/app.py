@@ -18,6 +18,8 @@ app = typer.Typer(
 )
 customer_app = typer.Typer(help="查看客户 (customers)", no_args_is_help=True)
 app.add_typer(customer_app, name="customer")
+leads_app = typer.Typer(help="线索 (leads)", no_args_is_help=True)
+app.add_typer(leads_app, name="leads")
 # Not on a terminal (a log, a pipe) the report keeps its width, so file names stay whole.
 console = Console() if sys.stdout.isatty() else Console(width=200)
 
@@ -86,6 +88,34 @@ def customer_show(
         typer.echo(json.dumps(view, ensure_ascii=False, indent=2, default=str))
     else:
         print_customer(console, view)
+
+
+@leads_app.command("mine")
+def leads_mine(
+    rule: Annotated[str, typer.Option(help="a rule of leads/config/mining.toml, e.g. year4")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="count and list only")] = False,
+    out: Annotated[Path | None, typer.Option(help="write the owners found (.xlsx or .csv)")]
+    = None,
+) -> None:
+    """Turn owners matching a repurchase rule into leads in HQ's pool (or only list them)."""
+    setup()
+    from autocrm.accounts.actor import SYSTEM
+    from autocrm.core.errors import InputError
+    from autocrm.leads import mining
+
+    try:
+        done, found = mining.mine(SYSTEM, rule, dry_run=dry_run)
+    except InputError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(code=2) from None
+    if out is not None:
+        if out.suffix.lower() == ".xlsx":
+            found.write_excel(out, worksheet=rule)
+        else:
+            found.write_csv(out)
+    console.print(f"规则 rule {rule}: 找到 matched {done.matched}, 已有进行中线索 open already "
+                  f"{done.open_already}, 新建线索 created {done.created}"
+                  + (f"; 写入 {out}" if out else ""))
 
 
 @app.command()

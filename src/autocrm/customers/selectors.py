@@ -35,3 +35,10 @@ def places(customer_ids: Collection[int]) -> pl.DataFrame:
         f"SELECT id, city, province FROM {Customer._meta.db_table} WHERE id IN ({{}})",
         sorted(customer_ids),
         {"customer_id": pl.Int64, "city": pl.Utf8, "province": pl.Utf8})
+
+
+def kinds(customer_ids: Collection[int]) -> pl.DataFrame:
+    """Return (customer_id, kind, name) of these customers: person or company."""
+    return bulk.select_frame(
+        f"SELECT id, kind, name FROM {Customer._meta.db_table} WHERE id IN ({{}})",
+        sorted(customer_ids), {"customer_id": pl.Int64, "kind": pl.Utf8, "name": pl.Utf8})

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from autocrm.accounts.access import requires
 from autocrm.accounts.actor import actor_of
 from autocrm.core.converters import DbId
-from autocrm.leads import assignment, conversion, selectors, services
+from autocrm.leads import assignment, conversion, mining, selectors, services
 from autocrm.leads.presenters import lead_out
 
 router = Router(tags=["leads"])
@@ -127,6 +127,28 @@ def list_leads(request: HttpRequest, stage: str = Query("", max_length=16),
         rows = rows.filter(grade=grade)
     page = rows.order_by("next_follow_up", "id")[offset:offset + limit]
     return {"count": rows.count(), "leads": [lead_out(lead) for lead in page]}
+
+
+class MineIn(Schema):
+    rule: str = Field(max_length=32)
+    dry_run: bool = False
+
+
+class MineOut(Schema):
+    rule: str
+    matched: int
+    open_already: int
+    created: int
+
+
+@router.post("/mine", response=MineOut)
+@requires("leads", "lead_assign")
+def mine(request: HttpRequest, body: MineIn) -> dict[str, Any]:
+    """HQ: owners matching a repurchase rule (leads/config/mining.toml) become leads in HQ's
+    pool, except those with an open lead; `dry_run` only counts."""
+    done, _found = mining.mine(actor_of(request), body.rule, dry_run=body.dry_run)
+    return {"rule": body.rule, "matched": done.matched, "open_already": done.open_already,
+            "created": done.created}
 
 
 class RateOut(Schema):

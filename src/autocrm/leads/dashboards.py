@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from autocrm.accounts.access import requires
 from autocrm.accounts.actor import actor_of
 from autocrm.core.errors import AppError
-from autocrm.leads import assignment, conversion, figures, questionnaire, selectors
+from autocrm.leads import assignment, conversion, figures, mining, questionnaire, selectors
 from autocrm.leads.models import CLOSED, Stage
 
 
@@ -40,7 +40,9 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
             stage__in=CLOSED).count()} if actor.dealer_side else assignment.pool_summary())
     return render(request, "leads/funnel.html", {
         "stages": stages, "figures": data, "dealers": data["dealers"], "pool": pool,
-        "chart": chart, "grades": questionnaire.load().grades})
+        "chart": chart, "grades": questionnaire.load().grades,
+        "rules": [(r.code, r.label) for r in mining.rules().values()]
+        if pool is not None and "unowned" not in pool else []})
 
 
 @requires("leads", page=True)

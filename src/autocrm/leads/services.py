@@ -45,7 +45,7 @@ BATCH = 1_000  # rows per bulk statement, well under PostgreSQL's 65,535 paramet
 PART = 10_000  # ids per query: PostgreSQL takes at most 65,535 parameters in one statement
 
 
-def _parts(ids: list[int]) -> list[list[int]]:
+def in_parts(ids: list[int]) -> list[list[int]]:
     """Split ids into lists of at most PART (a first load names a million customers)."""
     ids = sorted(set(ids))
     return [ids[i:i + PART] for i in range(0, len(ids), PART)]
@@ -81,7 +81,7 @@ def from_records(records: pl.DataFrame, new_customers: Collection[int],
     now = timezone.now()
     form = questionnaire.load()
     customers = sorted(set(rows["customer_id"].to_list()))
-    open_leads = {lead.customer_id: lead for part in _parts(customers)
+    open_leads = {lead.customer_id: lead for part in in_parts(customers)
                   for lead in Lead.objects.filter(customer_id__in=part).exclude(
                       stage__in=CLOSED).order_by("id")}
     fresh: dict[int, Lead] = {}
@@ -156,7 +156,7 @@ def close_won(records: pl.DataFrame) -> int:
     leads = []
     # only a purchase on or after the day the lead opened wins it (an old invoice loaded with a
     # later enquiry is the car the customer had, not the one they asked about)
-    candidates = [lead for part in _parts(list(purchases))
+    candidates = [lead for part in in_parts(list(purchases))
                   for lead in Lead.objects.filter(customer_id__in=part).exclude(stage__in=CLOSED)]
     for lead in candidates:
         opened = timezone.localdate(lead.created_at)
@@ -167,7 +167,7 @@ def close_won(records: pl.DataFrame) -> int:
             leads.append(lead)
     if not leads:
         return 0
-    cars = {c: n for part in _parts([x.customer_id for x in leads])
+    cars = {c: n for part in in_parts([x.customer_id for x in leads])
             for c, n in Ownership.objects.filter(customer_id__in=part).values(
                 "customer_id").annotate(n=Count("vehicle_id", distinct=True)).values_list(
                 "customer_id", "n")}
@@ -223,7 +223,7 @@ def apply_grade(lead: Lead, graded: questionnaire.Graded) -> None:
 
 def sync_reach(customer_ids: Collection[int]) -> None:
     """Let exactly the dealers of these customers' open leads reach them (P2)."""
-    rows = [row for part in _parts(list(customer_ids))
+    rows = [row for part in in_parts(list(customer_ids))
             for row in Lead.objects.filter(customer_id__in=part).exclude(
                 stage__in=CLOSED).exclude(dealer_code="").values_list(
                 "customer_id", "dealer_code", "created_at")]

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<id:lead_id>/lost-decision/", views.decide_lost, name="lead-lost-decision"),
     path("<id:lead_id>/reactivate/", views.reactivate, name="lead-reactivate"),
     path("assign/", views.assign, name="lead-assign"),
+    path("mine/", views.mine, name="lead-mine"),
 ]

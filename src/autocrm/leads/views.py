@@ -19,7 +19,7 @@ from autocrm.accounts.access import requires
 from autocrm.accounts.actor import actor_of
 from autocrm.core.errors import AppError
 from autocrm.customers.models import Customer
-from autocrm.leads import assignment, funnel, questionnaire, selectors, services
+from autocrm.leads import assignment, funnel, mining, questionnaire, selectors, services
 from autocrm.leads.models import CLOSED, FollowUp, Stage
 from autocrm.leads.presenters import contact, lead_out
 
@@ -160,6 +160,25 @@ def assign(request: HttpRequest) -> HttpResponse:
             note %= {"n": done.total, "dealers": done.dealers, "left": done.left}
     except AppError as exc:
         if exc.status == 404:
+            raise
+        note = exc.message
+    messages.info(request, note)
+    return redirect("lead-funnel")
+
+
+@require_POST
+@requires("leads", "lead_assign", page=True)
+def mine(request: HttpRequest) -> HttpResponse:
+    """HQ turns the owners a repurchase rule finds into leads in its pool."""
+    rule = request.POST.get("rule", "")
+    try:
+        done, _found = mining.mine(actor_of(request), rule)
+        note = _("%(rule)s: %(matched)s owners found, %(open)s already have an open lead, "
+                 "%(created)s new leads in HQ's pool") % {
+            "rule": mining.get_rule(rule).label, "matched": done.matched,
+            "open": done.open_already, "created": done.created}
+    except AppError as exc:
+        if exc.status in (403, 404):
             raise
         note = exc.message
     messages.info(request, note)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import polars as pl
+from django.db import connection
 
 from autocrm.core import bulk
 
@@ -38,3 +39,17 @@ def cars_of(customer_ids: Sequence[int]) -> pl.DataFrame:
     """Return customer_id, vin and plate of every car the customers own or owned."""
     return bulk.select_frame(CARS_SQL, customer_ids,
                              {"customer_id": pl.Int64, "vin": pl.Utf8, "plate": pl.Utf8})
+
+
+def current_cars() -> pl.DataFrame:
+    """Return every car's current owner: customer_id, vehicle_id, model, purchase date (the
+    registration date where it is missing) and selling dealer, for rules over the fleet."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT o.customer_id, v.id, v.model, CAST(COALESCE(v.purchase_date, "
+            'v.registration_date) AS TEXT), v.dealer_code FROM vehicles_ownership o '
+            'JOIN vehicles_vehicle v ON v.id = o.vehicle_id WHERE o."end" IS NULL')
+        rows = cursor.fetchall()
+    return pl.DataFrame(rows, orient="row", schema={
+        "customer_id": pl.Int64, "vehicle_id": pl.Int64, "model": pl.Utf8, "bought": pl.Utf8,
+        "dealer_code": pl.Utf8}).with_columns(pl.col("bought").str.to_date(strict=False))
