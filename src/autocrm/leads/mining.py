@@ -18,13 +18,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from autocrm.accounts.actor import Actor
-from autocrm.core import audit
+from autocrm.core import audit, bulk
 from autocrm.core.errors import Forbidden, InputError
 from autocrm.customers.selectors import kinds
 from autocrm.interactions import services as timeline
 from autocrm.leads import tally
 from autocrm.leads.models import CLOSED, Lead, LeadChange, Stage
-from autocrm.leads.services import BATCH, in_parts, sync_reach
+from autocrm.leads.services import in_parts, sync_reach
 from autocrm.vehicles.selectors import current_cars
 
 CONFIG = Path(__file__).parent / "config" / "mining.toml"
@@ -112,25 +112,48 @@ def mine(actor: Actor, code: str, *, dry_run: bool = False,
     if dry_run or fresh.is_empty():
         return out, found
     now = timezone.now()
-    names = dict(kinds(fresh["customer_id"].to_list()).select("customer_id", "name").iter_rows())
-    created = Lead.objects.bulk_create(
-        [Lead(customer_id=c, channel=SOURCE, sources=[SOURCE], intended_model="",
-              contact_name=(names.get(c) or "")[:64], stage_at=now, created_at=now,
-              updated_at=now, next_follow_up=now) for c in fresh["customer_id"].to_list()],
-        batch_size=BATCH)
-    LeadChange.objects.bulk_create(
-        (LeadChange(lead=x, at=now, by=actor.user, field="stage", new=Stage.NEW,
-                    reason=f"mined: {code}") for x in created), batch_size=BATCH)
-    tally.added([x.pk for x in created])
-    timeline.add_events(pl.DataFrame({"customer_id": [x.customer_id for x in created],
-                                      "lead": [x.pk for x in created]}).select(
+    people = fresh.select("customer_id").join(
+        kinds(fresh["customer_id"].to_list()).select("customer_id", "name"), on="customer_id",
+        how="left")
+    made = _insert(people, now)
+    by = getattr(actor.user, "pk", None)
+    bulk.insert_frame(LeadChange._meta.db_table, made.select(
+        pl.col("id").alias("lead_id"), pl.lit(now).alias("at"),
+        pl.lit(by, pl.Int64).alias("by_id"), pl.lit("stage").alias("field"),
+        pl.lit("").alias("old"), pl.lit(Stage.NEW.value).alias("new"),
+        pl.lit(f"mined: {code}").alias("reason")))
+    tally.added(made["id"].to_list())
+    timeline.add_events(made.select(
         "customer_id", pl.lit(None, pl.Utf8).alias("vin"), pl.lit("lead").alias("kind"),
         pl.lit(now).alias("occurred_at"), pl.lit("APP").alias("source"),
         pl.lit("").alias("dealer_code"), pl.lit(rule.label).alias("title"),
         pl.lit("").alias("summary"),
-        pl.format('{{"lead": {}, "stage": "new", "lead_source": "{}"}}', "lead",
+        pl.format('{{"lead": {}, "stage": "new", "lead_source": "{}"}}', "id",
                   pl.lit(SOURCE)).alias("detail")))
-    sync_reach([x.customer_id for x in created])
+    sync_reach(made["customer_id"].to_list())
     audit.record("lead_mine", "lead", code, actor=actor.user, matched=out.matched,
                  created=out.created, open_already=out.open_already)
     return out, found
+
+
+def _insert(people: pl.DataFrame, now: dt.datetime) -> pl.DataFrame:
+    """Write a new pool lead for each of `people` (customer_id, name) in bulk (the ORM's
+    bulk_create took 50 s for 98,000); return (id, customer_id) of the leads written."""
+    bulk.insert_frame(Lead._meta.db_table, people.select(
+        "customer_id", pl.lit("[]").alias("record_ids"),
+        pl.lit(f'["{SOURCE}"]').alias("sources"),
+        pl.col("name").fill_null("").str.slice(0, 64).alias("contact_name"),
+        pl.lit(SOURCE).alias("channel"), pl.lit("").alias("intended_model"),
+        pl.lit("").alias("dealer_code"), pl.lit(Stage.NEW.value).alias("stage"),
+        pl.lit(Stage.NEW.value).alias("reached"), pl.lit("C").alias("grade"),
+        pl.lit("{}").alias("answers"), pl.lit("").alias("lost_reason"),
+        pl.lit("").alias("lost_request"), pl.lit("").alias("lost_brand"),
+        pl.lit("[]").alias("returned_from"), pl.lit("").alias("purchase_type"),
+        *(pl.lit(now).alias(c) for c in ("next_follow_up", "stage_at", "created_at",
+                                         "updated_at")),
+        pl.lit(1).alias("version")))
+    # they had no open lead before: their open lead now is the one just written
+    return bulk.select_frame(
+        f"SELECT id, customer_id FROM {Lead._meta.db_table} WHERE stage NOT IN "
+        f"({tally.CLOSED_SQL}) AND customer_id IN ({{}})", people["customer_id"].to_list(),
+        {"id": pl.Int64, "customer_id": pl.Int64})
