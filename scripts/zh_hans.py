@@ -351,6 +351,18 @@ ZH = {
     "%(created)s new leads in HQ's pool":
         "%(rule)s：找到 %(matched)s 位车主，其中 %(open)s 位已有进行中线索，"
         "新建 %(created)s 条线索放入总部线索池",
+    "Key account kind": "重点客户类型", "Current cars": "当前车辆数", "Models": "车型",
+    "Responsible": "负责人", "Key account since": "成为重点客户日期", "Key accounts": "重点客户",
+    "Responsible person saved.": "负责人已保存。",
+    "kind: %(value)r is not one of %(known)s": "kind：%(value)r 不是以下之一：%(known)s",
+    "naming a key account's responsible person needs the lead_assign right at HQ":
+        "指定重点客户负责人需要总部的线索分配权限",
+    "key account %(id)s not found": "未找到重点客户 %(id)s",
+    "responsible: %(name)r is not an active HQ user": "responsible：%(name)r 不是在职的总部用户",
+    "Company account": "企业客户", "Several-car owner": "多车客户", "kind": "类型",
+    "current cars": "当前车辆数", "responsible": "负责人", "key account since": "成为重点客户日期",
+    "key account": "重点客户", "key accounts": "重点客户", "All": "全部",
+    "Export to Excel": "导出 Excel", "Save": "保存", "No key account.": "没有重点客户。",
     "Escalated": "已升级", "Not contacted yet": "尚未首次联系", "Due today": "今日到期",
     "%(n)s leads dealt to %(people)s salespeople": "已将 %(n)s 条线索分给 %(people)s 位销售顾问",
     "%(n)s leads assigned to %(dealers)s dealers; %(left)s left in the pool":
@@ -364,6 +376,7 @@ PLURALS = {
     "Overdue %(days)s day or more (escalated to HQ)": "逾期 %(days)s 天及以上（已升级至总部）",
     "Leads opened in the last %(n)s month: the share that got at least as far as each stage.":
         "最近 %(n)s 个月新增的线索：到达各阶段（及以后）的比例。",
+    "%(n)s key account": "%(n)s 位重点客户",
     "%(n)s open lead has no salesperson.": "%(n)s 条进行中线索尚未分配销售顾问。",
     "HQ's pool: %(n)s lead waits for a dealer (oldest %(hours)s h).":
         "总部线索池：%(n)s 条线索等待分配经销商（最早的已等 %(hours)s 小时）。",

@@ -35,6 +35,9 @@ PAGES = {
     "lead-assign": "tests/leads/test_access.py",
     "lead-conversion": "tests/leads/test_access.py",
     "lead-mine": "tests/leads/test_access.py",
+    "lead-key-accounts": "tests/leads/test_access.py",
+    "lead-key-accounts-export": "tests/leads/test_access.py",
+    "lead-key-account-responsible": "tests/leads/test_access.py",
     # open to everyone by design
     "login": "tests/accounts/test_tokens.py",
     "logout": "tests/browser/test_pages.py",
@@ -55,6 +58,8 @@ API = {
     "/api/leads/assign": "tests/leads/test_access.py",
     "/api/leads/conversion": "tests/leads/test_access.py",
     "/api/leads/mine": "tests/leads/test_access.py",
+    "/api/leads/key-accounts": "tests/leads/test_access.py",
+    "/api/leads/key-accounts/{customer_id}/responsible": "tests/leads/test_access.py",
     "/api/leads/assign-salespeople": "tests/leads/test_access.py",
     "/api/leads/{lead_id}/owner": "tests/leads/test_access.py",
     "/api/leads/{lead_id}/return": "tests/leads/test_access.py",

@@ -44,29 +44,41 @@ ENDPOINTS: dict[str, tuple[str, str, Any]] = {
     "page conversion": ("get", "/leads/conversion/?by=model", None),
     "api mine": ("post", "/api/leads/mine", {"rule": "year4", "dry_run": True}),
     "page mine": ("post", "/leads/mine/", {"rule": "year4"}),
+    "api key accounts": ("get", "/api/leads/key-accounts", None),
+    "api responsible": ("post", "/api/leads/key-accounts/1/responsible", {"responsible": "hq"}),
+    "page key accounts": ("get", "/leads/key-accounts/", None),
+    "page key export": ("get", "/leads/key-accounts/export/", None),
+    "page responsible": ("post", "/leads/key-accounts/1/responsible/", {"responsible": "hq"}),
 }
 # who: (role, dealer, username); expected status per endpoint, in ENDPOINTS order. The lead is
 # s1's, at D11001; m1 is D11001's manager, hq an HQ CRM manager (neither lead is lost, and
-# nobody has asked to lose it: deciding or reactivating it is a 400 that changes nothing).
+# nobody has asked to lose it: deciding or reactivating it is a 400 that changes nothing;
+# there is no key account 1: naming its responsible person is a 404 for HQ).
 MATRIX = {
     "anonymous": ((None, None, None), (
         401, 401, 401, 401, 401, 401, 302, 302, 302, 302, 302, 302, 302,
-        401, 401, 401, 401, 401, 401, 302, 302, 302, 302, 302, 401, 302, 401, 302)),
+        401, 401, 401, 401, 401, 401, 302, 302, 302, 302, 302, 401, 302, 401, 302,
+        401, 401, 302, 302, 302)),
     "lacking right": (("analyst", None, "ana"), (
         403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
-        403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+        403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
+        403, 403, 403, 403, 403)),
     "other dealer": (("dealer_sales", "D11002", "s9"), (
         200, 201, 404, 404, 404, 404, 200, 200, 200, 200, 404, 404, 404,
-        403, 403, 403, 404, 403, 403, 403, 403, 404, 403, 403, 200, 200, 403, 403)),
+        403, 403, 403, 404, 403, 403, 403, 403, 404, 403, 403, 200, 200, 403, 403,
+        200, 403, 200, 200, 403)),
     "allowed": (("dealer_sales", "D11001", "s1"), (
         200, 201, 200, 200, 201, 200, 200, 200, 200, 200, 200, 302, 302,
-        403, 403, 403, 200, 403, 403, 403, 403, 302, 403, 403, 200, 200, 403, 403)),
+        403, 403, 403, 200, 403, 403, 403, 403, 302, 403, 403, 200, 200, 403, 403,
+        200, 403, 200, 200, 403)),
     "manager": (("dealer_manager", "D11001", "m1"), (
         200, 201, 200, 200, 201, 200, 200, 200, 200, 200, 200, 302, 302,
-        403, 200, 200, 200, 400, 403, 302, 302, 302, 400, 403, 200, 200, 403, 403)),
+        403, 200, 200, 200, 400, 403, 302, 302, 302, 400, 403, 200, 200, 403, 403,
+        200, 403, 200, 200, 403)),
     "hq": (("crm_manager", None, "hq"), (
         200, 201, 200, 200, 201, 200, 200, 200, 200, 200, 200, 302, 302,
-        200, 400, 200, 400, 400, 400, 302, 302, 400, 400, 400, 200, 200, 200, 302)),
+        200, 400, 200, 400, 400, 400, 302, 302, 400, 400, 400, 200, 200, 200, 302,
+        200, 404, 200, 200, 404)),
 }
 
 def call(client: Client, endpoint: str, lead: int) -> Any:

@@ -481,6 +481,7 @@ def test_the_stages_run_in_their_named_order(world: dict[str, Path]) -> None:
     report = load(("FIN", world["fin"]), ("DMS", world["cust"]))
     assert list(report.stages) == [
         "read", "clean", "prepare", "supersede", "match", "link", "merge", "publish",
-        "timeline", "repairs", "dealer_links", "search", "leads", "finish", "indexes", "vacuum"]
+        "timeline", "repairs", "dealer_links", "search", "leads", "key_accounts", "finish",
+        "indexes", "vacuum"]
     assert [name for name, _ in batch.DERIVE] == [
-        "timeline", "repairs", "dealer_links", "search", "leads"]
+        "timeline", "repairs", "dealer_links", "search", "leads", "key_accounts"]

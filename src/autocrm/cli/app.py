@@ -118,6 +118,17 @@ def leads_mine(
                   + (f"; 写入 {out}" if out else ""))
 
 
+@leads_app.command("key-accounts")
+def leads_key_accounts() -> None:
+    """Recount the key accounts (companies, owners of several cars) of the whole store."""
+    setup()
+    from autocrm.leads import key_accounts
+
+    done = key_accounts.refresh()
+    console.print(f"重点客户 key accounts: 新增 added {done['added']}, 移除 removed "
+                  f"{done['removed']}, 更新 changed {done['changed']}")
+
+
 @app.command()
 def feedback(
     dealer: Annotated[str, typer.Option(help="dealer code")],

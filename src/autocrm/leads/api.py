@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from autocrm.accounts.access import requires
 from autocrm.accounts.actor import actor_of
 from autocrm.core.converters import DbId
-from autocrm.leads import assignment, conversion, mining, selectors, services
+from autocrm.leads import assignment, conversion, key_accounts, mining, selectors, services
 from autocrm.leads.presenters import lead_out
 
 router = Router(tags=["leads"])
@@ -149,6 +149,54 @@ def mine(request: HttpRequest, body: MineIn) -> dict[str, Any]:
     done, _found = mining.mine(actor_of(request), body.rule, dry_run=body.dry_run)
     return {"rule": body.rule, "matched": done.matched, "open_already": done.open_already,
             "created": done.created}
+
+
+class KeyAccountOut(Schema):
+    customer_id: int
+    unified_id: str
+    name: str
+    phone: str
+    kind: str
+    kind_label: str
+    cars: int
+    models: list[str]
+    dealers: list[str]
+    open_leads: int
+    responsible: str
+    since: dt.date
+
+
+class KeyAccountPage(Schema):
+    count: int
+    accounts: list[KeyAccountOut]
+
+
+class ResponsibleIn(Schema):
+    responsible: str = Field(max_length=150)
+
+
+@router.get("/key-accounts", response=KeyAccountPage)
+@requires("leads")
+def list_key_accounts(request: HttpRequest, kind: str = Query("", max_length=16),
+                      limit: int = Query(50, ge=1, le=500),
+                      offset: int = Query(0, ge=0, le=10_000_000)) -> dict[str, Any]:
+    """Key accounts in reach (companies, owners of several cars), largest fleets first, with
+    their cars' models, dealers, open leads and responsible person; names and mobiles masked
+    by role."""
+    actor = actor_of(request)
+    rows = key_accounts.visible(actor, kind)
+    page = list(rows.order_by("-cars", "customer_id")[offset:offset + limit])
+    return {"count": rows.count(), "accounts": key_accounts.rows_out(actor, page)}
+
+
+@router.post("/key-accounts/{int:customer_id}/responsible", response=KeyAccountOut)
+@requires("leads", "lead_assign")
+def set_responsible(request: HttpRequest, customer_id: DbId,
+                    body: ResponsibleIn) -> dict[str, Any]:
+    """HQ names the person responsible for a key account."""
+    actor = actor_of(request)
+    account = key_accounts.set_responsible(actor, customer_id, body.responsible)
+    return key_accounts.rows_out(actor, [account])[0]
 
 
 class RateOut(Schema):

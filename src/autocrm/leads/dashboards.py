@@ -3,16 +3,29 @@ conversion per source, dealer, salesperson, model or month."""
 
 from __future__ import annotations
 
+import io
+
+import polars as pl
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from autocrm.accounts.access import requires
 from autocrm.accounts.actor import actor_of
 from autocrm.core.errors import AppError
-from autocrm.leads import assignment, conversion, figures, mining, questionnaire, selectors
-from autocrm.leads.models import CLOSED, Stage
+from autocrm.leads import (
+    assignment,
+    conversion,
+    figures,
+    key_accounts,
+    mining,
+    questionnaire,
+    selectors,
+)
+from autocrm.leads.models import CLOSED, KeyAccount, Stage
 
 
 @requires("leads", page=True)
@@ -78,3 +91,60 @@ def conversion_page(request: HttpRequest) -> HttpResponse:
 
 def _dimensions() -> list[tuple[str, str]]:
     return [(code, str(label)) for code, (_col, label) in conversion.BY.items()]
+
+
+@requires("leads", page=True)
+def key_accounts_page(request: HttpRequest) -> HttpResponse:
+    """Key accounts in reach, largest fleets first, 50 a page, with an Excel export."""
+    actor = actor_of(request)
+    kind = request.GET.get("kind", "")
+    page = request.GET.get("page", "1")
+    number = max(int(page), 1) if page.isdigit() else 1
+    try:
+        rows = key_accounts.visible(actor, kind)
+    except AppError as exc:
+        return render(request, "leads/key_accounts.html", {"error": exc.message,
+                                                           "kinds": KeyAccount.Kind.choices},
+                      status=400)
+    shown = list(rows.order_by("-cars", "customer_id")[(number - 1) * 50:number * 50])
+    count = rows.count()
+    return render(request, "leads/key_accounts.html", {
+        "accounts": key_accounts.rows_out(actor, shown), "count": count, "kind": kind,
+        "kinds": KeyAccount.Kind.choices, "page": number, "more": number * 50 < count,
+        "can_name": actor.can("lead_assign") and not actor.dealer_side})
+
+
+@requires("leads", page=True)
+def key_accounts_export(request: HttpRequest) -> HttpResponse:
+    """The key accounts in reach as an Excel file (masked as the page is; audited)."""
+    actor = actor_of(request)
+    frame, _total = key_accounts.export(actor, request.GET.get("kind", ""))
+    labels = {"customer_id": _("Customer"), "unified_id": _("Unified ID"), "name": _("Name"),
+              "phone": _("Mobile"), "kind_label": _("Key account kind"), "cars": _("Current cars"),
+              "models": _("Models"), "dealers": _("Dealers"), "open_leads": _("Open leads"),
+              "responsible": _("Responsible"), "since": _("Key account since")}
+    body = io.BytesIO()
+    if frame.height:
+        frame.select(list(labels)).rename({k: str(v) for k, v in labels.items()}).write_excel(
+            body, worksheet=str(_("Key accounts")), autofit=True)
+    else:
+        pl.DataFrame({str(v): [] for v in labels.values()}).write_excel(body)
+    response = HttpResponse(body.getvalue(), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = 'attachment; filename="key-accounts.xlsx"'
+    return response
+
+
+@require_POST
+@requires("leads", "lead_assign", page=True)
+def key_account_responsible(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """HQ names a key account's responsible person from the list."""
+    try:
+        key_accounts.set_responsible(actor_of(request), customer_id,
+                                     request.POST.get("responsible", "").strip())
+        messages.info(request, _("Responsible person saved."))
+    except AppError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.message)
+    return redirect("lead-key-accounts")

@@ -193,3 +193,28 @@ class DueTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dealer_code} {self.day}: {self.n}"
+
+
+class KeyAccount(models.Model):
+    """A company (USCC) or a customer with several cars (L7, T5), and who looks after it."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Company account")
+        SEVERAL_CARS = "several_cars", _("Several-car owner")
+
+    customer_id = models.BigIntegerField(_("customer"), unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    cars = models.IntegerField(_("current cars"))
+    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("responsible"))
+    since = models.DateField(_("key account since"))
+
+    class Meta:
+        ordering = ["-cars", "customer_id"]
+        indexes = [models.Index(fields=["kind", "cars"], name="key_account_kind")]
+        verbose_name = _("key account")
+        verbose_name_plural = _("key accounts")
+
+    def __str__(self) -> str:
+        return f"#{self.customer_id} {self.kind}"

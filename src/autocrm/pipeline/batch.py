@@ -34,6 +34,7 @@ from autocrm.customers.models import Customer, CustomerDealer, SearchTerm
 from autocrm.identity.models import MatchEvidence
 from autocrm.interactions import services as timeline
 from autocrm.interactions.models import Interaction
+from autocrm.leads import key_accounts
 from autocrm.leads import services as leads
 from autocrm.pipeline import finish, link, merge, publish
 from autocrm.pipeline.extract import (
@@ -297,6 +298,12 @@ def derive_leads(batch: Batch) -> None:
                           "merged": derived.merged, "won": won}
 
 
+def derive_key_accounts(batch: Batch) -> None:
+    """Keep the key accounts (companies, owners of several cars) of the batch's customers."""
+    owners = repairs.owners(batch.vehicle_ids.values()) if batch.vehicle_ids else set()
+    key_accounts.refresh(batch.affected | batch.moved | owners)
+
+
 def finish_batch(batch: Batch) -> None:
     """Propose merges, write issues and notices, close the loads and fill the report."""
     finish.propose_merges(batch.identified, batch.records)
@@ -324,6 +331,7 @@ DERIVE: list[Stage] = [
     ("dealer_links", derive_dealer_links),
     ("search", derive_search),
     ("leads", derive_leads),
+    ("key_accounts", derive_key_accounts),
 ]
 STAGES: list[Stage] = [
     ("prepare", prepare), ("supersede", supersede), ("match", match), ("link", link_records),

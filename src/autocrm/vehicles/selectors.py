@@ -41,15 +41,22 @@ def cars_of(customer_ids: Sequence[int]) -> pl.DataFrame:
                              {"customer_id": pl.Int64, "vin": pl.Utf8, "plate": pl.Utf8})
 
 
-def current_cars() -> pl.DataFrame:
-    """Return every car's current owner: customer_id, vehicle_id, model, purchase date (the
-    registration date where it is missing) and selling dealer, for rules over the fleet."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT o.customer_id, v.id, v.model, CAST(COALESCE(v.purchase_date, "
-            'v.registration_date) AS TEXT), v.dealer_code FROM vehicles_ownership o '
-            'JOIN vehicles_vehicle v ON v.id = o.vehicle_id WHERE o."end" IS NULL')
-        rows = cursor.fetchall()
-    return pl.DataFrame(rows, orient="row", schema={
-        "customer_id": pl.Int64, "vehicle_id": pl.Int64, "model": pl.Utf8, "bought": pl.Utf8,
-        "dealer_code": pl.Utf8}).with_columns(pl.col("bought").str.to_date(strict=False))
+CURRENT_SQL = (
+    "SELECT o.customer_id, v.id, v.model, CAST(COALESCE(v.purchase_date, "
+    'v.registration_date) AS TEXT), v.dealer_code FROM vehicles_ownership o '
+    'JOIN vehicles_vehicle v ON v.id = o.vehicle_id WHERE o."end" IS NULL')
+CURRENT = {"customer_id": pl.Int64, "vehicle_id": pl.Int64, "model": pl.Utf8,
+           "bought": pl.Utf8, "dealer_code": pl.Utf8}
+
+
+def current_cars(customer_ids: Sequence[int] | None = None) -> pl.DataFrame:
+    """Return the current cars (of these customers, or of all): customer_id, vehicle_id,
+    model, purchase date (the registration date where it is missing) and selling dealer."""
+    if customer_ids is not None:
+        frame = bulk.select_frame(CURRENT_SQL + " AND o.customer_id IN ({})", customer_ids,
+                                  CURRENT)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(CURRENT_SQL)
+            frame = pl.DataFrame(cursor.fetchall(), orient="row", schema=CURRENT)
+    return frame.with_columns(pl.col("bought").str.to_date(strict=False))
