@@ -217,7 +217,10 @@ def pages(requests: int, rounds: int) -> list[str]:
              (f"my leads, salesperson ({owner['n']:,} open leads)",
               sales.username, "/leads/"),
              (f"funnel, dealer manager of {dealer}", f"bench_{dealer.lower()}_m", "/leads/funnel/"),
-             ("funnel, HQ (all dealers)", "bench_hq", "/leads/funnel/")]
+             ("funnel, HQ (all dealers)", "bench_hq", "/leads/funnel/"),
+             ("key accounts, HQ (first page)", "bench_hq", "/leads/key-accounts/"),
+             ("key accounts, dealer manager", f"bench_{dealer.lower()}_m",
+              "/leads/key-accounts/")]
     env = dict(os.environ)
     results: dict[str, list[dict[str, float]]] = {c[0]: [] for c in cases}
     sizes = {}

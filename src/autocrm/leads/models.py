@@ -212,7 +212,8 @@ class KeyAccount(models.Model):
 
     class Meta:
         ordering = ["-cars", "customer_id"]
-        indexes = [models.Index(fields=["kind", "cars"], name="key_account_kind")]
+        indexes = [models.Index(fields=["kind", "-cars", "customer_id"], name="key_account_kind"),
+                   models.Index(fields=["-cars", "customer_id"], name="key_account_size")]
         verbose_name = _("key account")
         verbose_name_plural = _("key accounts")
 
