@@ -163,10 +163,10 @@ def test_a_prospect_list_splits_into_new_existing_and_duplicate_leads(tmp_path: 
               today=dt.date(2026, 11, 1))
     header = ["姓名", "手机", "意向车型", "来源", "日期", "购车时间", "试驾"]
     rows = [
-        ["孙丽", "13500135000", "A6L", "auto_show", "2026-11-20", "15天内购车", "已试驾"],
+        ["孙丽", "13500135000", "A6L", "auto_show", "2026-11-20", "15天内购车", "已试驾"],  # row 2
         ["赵敏", "13600136000", "Q5L", "auto_show", "2026-11-20", "30天内购车", ""],
         ["周杰", "13700137001", "Q3", "auto_show", "2026-11-20", "", ""],
-        ["周先生", "13700137001", "Q3", "bought_list", "2026-11-20", "", "想试驾"],
+        ["周先生", "13700137001", "Q3", "bought_list", "2026-11-20", "", "再说吧"],
     ]
     report = batch.run([("LEAD", write_csv(tmp_path / "LEAD" / "show.csv", header, rows))],
                        today=dt.date(2026, 11, 21))
@@ -175,6 +175,12 @@ def test_a_prospect_list_splits_into_new_existing_and_duplicate_leads(tmp_path: 
              for lead in Lead.objects.all()}
     assert leads == {"孙丽": ("H", ["auto_show"]), "赵敏": ("B", ["auto_show"]),
                      "周杰": ("C", ["auto_show", "bought_list"])}
+    # 再说吧 is not one of the test-drive answers: a row issue naming the file, row and
+    # field; the lead is kept without that answer
+    from autocrm.quality.models import Issue
+    assert list(Issue.objects.filter(rule="ANSWER_UNKNOWN").values_list(
+        "file_name", "row_no", "field", "value", "severity")) == [
+        ("show.csv", 5, "test_drive", "再说吧", "field")]
 
 
 def test_a_later_contract_of_the_same_person_closes_the_lead_as_won(tmp_path: Path) -> None:

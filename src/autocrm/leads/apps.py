@@ -12,3 +12,15 @@ class LeadsConfig(AppConfig):
         from autocrm.leads import services
 
         signals.merged.connect(services.follow_merge, dispatch_uid="leads.follow_merge")
+        register_answers()
+
+
+def register_answers() -> None:
+    """Loaded lists are cleaned like every source: an answer outside the questionnaire's
+    choices is a row issue naming the row and the column, the rest of the row loads."""
+    from autocrm.leads import questionnaire
+    from autocrm.quality.fields import register_choices
+
+    for q in questionnaire.load().questions:
+        register_choices(q.field, {spelling: c.code for c in q.choices
+                                   for spelling in (c.code, c.label, c.label_en)})

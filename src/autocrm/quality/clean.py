@@ -9,7 +9,7 @@ from datetime import date
 import polars as pl
 
 from autocrm.quality import normalize as nz
-from autocrm.quality.fields import field_spec
+from autocrm.quality.fields import CHOICES, field_spec
 from autocrm.quality.rules import SEVERITY
 from autocrm.quality.text import Normalised, as_text, with_steps
 
@@ -67,6 +67,8 @@ def normalise_field(
             return nz.normalise_plate(text, name=field)
         case "code":
             return nz.normalise_code(text, name=field)
+        case "choice":
+            return nz.normalise_choice(text, CHOICES[field], name=field)
     return nz.normalise_text(text)
 
 

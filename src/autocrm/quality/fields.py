@@ -11,7 +11,7 @@ from typing import Literal
 
 FieldType = Literal[
     "name", "id_number", "phone", "vin", "date", "datetime", "amount", "integer", "gender",
-    "plate", "text", "code",
+    "plate", "text", "code", "choice",
 ]  # fmt: skip
 
 
@@ -87,6 +87,19 @@ FIELDS: dict[str, FieldSpec] = {
 }  # fmt: skip
 
 
+# Fields whose values must be one of a domain's choices (a questionnaire's answers): each maps
+# every accepted spelling (code, labels; lower case) to its code. Domains above register them.
+CHOICES: dict[str, dict[str, str]] = {}
+_CHOICE = FieldSpec("choice")
+
+
+def register_choices(field: str, spellings: dict[str, str]) -> None:
+    """Clean `field` as a choice: a value must be one of `spellings` (case-insensitive)."""
+    CHOICES[field] = {k.strip().lower(): v for k, v in spellings.items()}
+
+
 def field_spec(field: str) -> FieldSpec:
     """Return how a canonical field is cleaned; unknown fields are plain text."""
+    if field in CHOICES:
+        return _CHOICE
     return FIELDS.get(field, _TEXT)

@@ -75,6 +75,18 @@ def normalise_code(raw: pl.Expr, name: str = "code") -> Normalised:
     )
 
 
+def normalise_choice(raw: pl.Expr, spellings: dict[str, str], name: str = "choice"
+                     ) -> Normalised:
+    """Map an answer written as its code or either label to the code; any other value is
+    left out with ANSWER_UNKNOWN (the row is kept)."""
+    sc = Scratch(name)
+    (t,) = sc.stage(t=tidy(raw).str.to_lowercase())
+    code = t.replace_strict(list(spellings), list(spellings.values()), default=None,
+                            return_dtype=pl.Utf8)
+    return sc.result(code, pl.when(t.is_not_null() & code.is_null()).then(
+        _code("ANSWER_UNKNOWN")))
+
+
 def name_text_series(values: pl.Series) -> pl.Series:
     """Tidy names: width folded, one middle dot, （） in Chinese names, no spaces between 汉字."""
     t = tidy_series(values, punctuation=False)

@@ -188,6 +188,11 @@ _RULES = [
          "编号或号码被Excel改成了科学计数法，无法恢复，请重新录入",
          "Excel turned the number into scientific notation; it cannot be recovered",
          "在Excel中先把该列设为“文本”格式，再重新录入并导出"),
+    Rule("ANSWER_UNKNOWN", "field",
+         "问卷答案不在可选项内，已忽略（线索仍已录入）",
+         "The answer is not one of the questionnaire's choices and was left out (the lead "
+         "was kept)",
+         "请用问卷的选项填写（如“7天内购车”“预算已确认”），不要自由填写"),
     Rule("GENDER_UNKNOWN", "field",
          "性别无法识别，已清除，请填写“男”或“女”",
          "The gender could not be read and was removed",
@@ -243,6 +248,8 @@ _FIX_EN = {
     "NUMBER_EXCEL_MANGLED":
         "In Excel, format the column as Text first, then enter and export again",
     "GENDER_UNKNOWN": "Enter 男 or 女 only",
+    "ANSWER_UNKNOWN": "Answer with one of the questionnaire's choices (e.g. 7天内购车, "
+                      "预算已确认), not free text",
 }
 
 RULES: dict[str, Rule] = {rule.code: replace(rule, fix_en=_FIX_EN[rule.code]) for rule in _RULES}
