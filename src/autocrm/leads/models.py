@@ -161,8 +161,8 @@ class AssignCursor(models.Model):
 
 
 class Tally(models.Model):
-    """Leads per dealer, stage, furthest stage and heat: the funnel's figures, rewritten for a
-    dealer whenever one of its leads changes (leads.tally), so no page counts a million."""
+    """Leads per dealer, stage, furthest stage and heat: the funnel's figures, moved by each
+    change of a lead (leads.tally), so no page counts a million."""
 
     dealer_code = models.CharField(_("dealer"), max_length=16)
     stage = models.CharField(_("stage"), max_length=12)

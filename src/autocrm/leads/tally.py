@@ -1,4 +1,4 @@
-"""The funnel's figures kept in two small tables, rewritten per dealer by every change.
+"""The funnel's figures kept in two small tables, moved by every change of a lead.
 
 `Tally` counts leads per dealer, stage, furthest stage and heat (O/H grade or in quote/order,
 open); `DueTally` the open leads per dealer and day their next follow-up falls due. Each service
