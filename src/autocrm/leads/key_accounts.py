@@ -129,7 +129,8 @@ def set_responsible(actor: Actor, customer_id: int, username: str) -> KeyAccount
     if not actor.can("lead_assign") or actor.dealer_side:
         raise Forbidden(_("naming a key account's responsible person needs the lead_assign "
                           "right at HQ"), code="forbidden")
-    account = visible(actor).select_for_update().filter(customer_id=customer_id).first()
+    account = visible(actor).select_for_update(of=("self",)).filter(
+        customer_id=customer_id).first()
     if account is None:
         raise NotFound(_("key account %(id)s not found") % {"id": customer_id})
     person: Any = get_user_model().objects.filter(username=username, is_active=True).first()
