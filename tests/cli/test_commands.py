@@ -102,6 +102,11 @@ def test_demo_prints_sources_rejections_customers_and_match_quality(
     quality = next(line for line in out.splitlines() if "匹配质量" in line)
     f1 = re.search(r"F1 (\d+\.\d+)", quality)
     assert f1 is not None and float(f1.group(1)) >= 0.95, quality
+    split = re.search(r"新线索 (\d+) · 老客户新意向 (\d+) · 合并到已有线索 (\d+)", out)
+    assert split is not None and int(split.group(1)) > int(split.group(2)) > 0, out
+    leads = next(line for line in out.splitlines() if "线索归属质量" in line)
+    f1 = re.search(r"F1 (\d+\.\d+)", leads)
+    assert f1 is not None and float(f1.group(1)) >= 0.9, leads
 
 
 def test_loading_the_same_file_twice_changes_nothing(tmp_path: Path,

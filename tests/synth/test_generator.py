@@ -23,7 +23,7 @@ FEEDS = {  # file name stem -> (source, feed)
     "repairs": ("DMS", "repair"), "calls": ("CC", "call"), "complaints": ("CC", "complaint"),
     "roadside": ("CC", "roadside"), "registrations": ("WEB", "registration"),
     "events": ("WEB", "event"), "posts": ("WEB", "post"), "surveys": ("SVY", "survey"),
-    "members": ("CLUB", "member"),
+    "members": ("CLUB", "member"), "auto_show": ("LEAD", "list"), "bought_list": ("LEAD", "list"),
 }
 VIN_VALUES = {**{str(d): d for d in range(10)}, **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
               **dict(zip("JKLMN", range(1, 6), strict=True)), "P": 7, "R": 9,
@@ -155,8 +155,13 @@ def test_xlsx_title_row_and_trailing_rows(small: GenerationSummary) -> None:
 
 
 def test_identifiers_in_truth_are_valid(small: GenerationSummary) -> None:
-    persons = pl.read_parquet(small.out_dir / "truth" / "persons.parquet")
-    assert persons["person_id"].is_unique().all() and persons["id_number"].is_unique().all()
+    everyone = pl.read_parquet(small.out_dir / "truth" / "persons.parquet")
+    assert everyone["person_id"].is_unique().all()
+    listed = everyone.filter(pl.col("person_id").str.starts_with("L"))  # known to lists only
+    assert listed.height == 42 and listed["is_customer"].not_().all()
+    assert listed["id_number"].is_null().all() and listed["birth_date"].is_null().all()
+    persons = everyone.filter(pl.col("person_id").str.starts_with("P"))
+    assert persons.height == small.persons and persons["id_number"].is_unique().all()
     for kind, number, gender, birth in persons.select(
             "kind", "id_number", "gender", "birth_date").iter_rows():
         if kind == "company":
@@ -166,7 +171,7 @@ def test_identifiers_in_truth_are_valid(small: GenerationSummary) -> None:
             assert gender == ("男" if int(number[16]) % 2 else "女")
             assert number[6:14] == birth.strftime("%Y%m%d")
             assert 1950 <= birth.year <= 2004
-    phones = persons["phones"].explode()
+    phones = everyone["phones"].explode()
     assert phones.str.contains(r"^1[3-9]\d{9}$").all() and phones.is_unique().all()
     vins = pl.read_parquet(small.out_dir / "truth" / "vehicles.parquet")["vin"]
     for vin in vins:
@@ -269,7 +274,7 @@ def test_truth_points_to_the_right_rows(medium: GenerationSummary) -> None:
             if vin_col and rec["vin"]:
                 assert row[vin_col] == rec["vin"]
             checked += 1
-    assert checked == 13 * 3
+    assert checked == 14 * 3
 
 
 def toml_keys(source: str, feed: str) -> list[str]:

@@ -32,7 +32,7 @@ def run_demo(console: Console, *, customers: int, seed: int, data: Path | None) 
     from autocrm.synth import generate
 
     root = data or Path(settings.DATA_DIR) / "demo-data" / f"c{customers}-s{seed}"
-    if not (root / "truth" / "records.parquet").exists():
+    if not (root / "truth" / "records.parquet").exists() or not (root / "LEAD").is_dir():
         console.print(f"生成 {customers} 位客户的多源数据 → {root}")
         with bar() as progress:
             generate(root, customers=customers, seed=seed, progress=progress)
@@ -44,24 +44,24 @@ def run_demo(console: Console, *, customers: int, seed: int, data: Path | None) 
         report = batch.run(files, progress=progress)
     print_batch(console, report, brief=True)
     print_summary(console, root / "truth", time.perf_counter() - started)
-    load_prospects(console, root, customers=customers, seed=seed)
+    load_prospects(console, root)
 
 
-def load_prospects(console: Console, root: Path, *, customers: int, seed: int) -> None:
-    """Write this month's prospect lists (an auto show, a bought list) and load them."""
-    import polars as pl
-    from django.utils import timezone
-
+def load_prospects(console: Console, root: Path) -> None:
+    """Load this month's prospect lists (an auto show, a bought list); print how their rows
+    ended and how well they were linked to the right people."""
     from autocrm.pipeline import batch
-    from autocrm.synth.leads import write_lists
+    from autocrm.pipeline.evaluation import lead_match_quality
 
-    persons = pl.read_parquet(root / "truth" / "persons.parquet", columns=["name", "phones"])
-    files = write_lists(root / "prospects", persons, rows=max(50, customers // 10),
-                        today=timezone.localdate(), seed=seed)
+    files = sorted(p for p in (root / "LEAD").glob("*") if p.suffix.lower() in SUFFIXES)
     report = batch.run([("LEAD", f) for f in files])
     split = report.leads
     console.print(f"潜客名单 prospect lists: 新线索 {split.get('new', 0)} · 老客户新意向 "
                   f"{split.get('existing', 0)} · 合并到已有线索 {split.get('merged', 0)}")
+    if (root / "truth" / "records.parquet").exists():
+        s = lead_match_quality(root / "truth")
+        console.print(f"线索归属质量 lead linking vs truth: precision {s.precision:.4f}, recall "
+                      f"{s.recall:.4f}, F1 {s.f1:.4f}")
 
 
 def work_leads(console: Console, seed: int) -> None:

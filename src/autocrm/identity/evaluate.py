@@ -18,6 +18,14 @@ class Scores:
     fp: int
     fn: int
 
+    @classmethod
+    def of(cls, tp: int, fp: int, fn: int) -> Scores:
+        """The rates of these pair counts."""
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return cls(precision=precision, recall=recall, f1=f1, tp=tp, fp=fp, fn=fn)
+
 
 def pairwise_scores(
     pred: pl.DataFrame,
@@ -39,10 +47,7 @@ def pairwise_scores(
     tp = _pairs(joined, ["_p", "_t"])
     fp = _pairs(joined, ["_p"]) - tp
     fn = _pairs(joined, ["_t"]) - tp
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Scores(precision=precision, recall=recall, f1=f1, tp=tp, fp=fp, fn=fn)
+    return Scores.of(tp, fp, fn)
 
 
 def _pairs(frame: pl.DataFrame, by: list[str]) -> int:

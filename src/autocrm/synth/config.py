@@ -57,6 +57,7 @@ class DefectRates:
     scale_web: float = 0.6
     scale_svy: float = 0.5
     scale_club: float = 0.5
+    scale_lead: float = 0.6
 
     def rate(self, name: str, source: str) -> float:
         """Effective probability of defect ``name`` in ``source``."""

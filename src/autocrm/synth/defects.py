@@ -269,6 +269,10 @@ class Defects:
         mask = self.numeric.setdefault(field, np.zeros(self.n, dtype=bool))
         mask[rows] = True
 
+    def mark(self, rows: np.ndarray, code: str) -> None:
+        """Record defect ``code`` on ``rows`` changed by the caller."""
+        self.mask[rows] |= _BIT[code]
+
     def duplicates(self) -> np.ndarray:
         """Row order with exact duplicates: each original index, repeated for duplicated rows.
         Marks the copies with ``duplicate``."""

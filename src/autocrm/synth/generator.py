@@ -15,6 +15,7 @@ from .feeds_cc_web import cc_outputs, web_outputs
 from .feeds_club_svy import club_members, svy_surveys
 from .feeds_dms import dms_outputs, repair_orders
 from .feeds_fin_inv import fin_contracts, inv_invoices
+from .feeds_lead import lead_outputs, lead_truth
 from .fleet import build_dealers, build_ownerships, build_service, build_vehicles
 from .geo import load_geo
 from .people import build_people
@@ -24,7 +25,7 @@ Progress = Callable[[str, int, int], None]
 RESALE_SHARE = 0.08
 PROSPECT_SHARE = 0.10
 FLUSH_ROWS = 1_000_000
-STAGES = ("world", "FIN", "INV", "DMS", "CC", "WEB", "SVY", "CLUB", "truth")
+STAGES = ("world", "FIN", "INV", "DMS", "CC", "WEB", "SVY", "CLUB", "LEAD", "truth")
 
 
 def build_world(customers: int, seed: int, dealers: int | None, rates: DefectRates) -> World:
@@ -45,7 +46,7 @@ def build_world(customers: int, seed: int, dealers: int | None, rates: DefectRat
 
 def _write_truth(world: World, truth: Path) -> None:
     p, v, geo = world.people, world.vehicles, world.geo
-    p.select(
+    pl.concat([p.select(
         "person_id", "kind", "name", "id_number",
         pl.col("gender").replace_strict({1: "男", 2: "女"}, default=None, return_dtype=pl.String),
         "birth_date",
@@ -54,7 +55,7 @@ def _write_truth(world: World, truth: Path) -> None:
         pl.Series("province", geo.prov_name[p["prov"].to_numpy()]),
         pl.Series("city", geo.city_name[p["city"].to_numpy()]),
         "address", "is_customer",
-    ).write_parquet(truth / "persons.parquet")
+    ), lead_truth(world)]).write_parquet(truth / "persons.parquet")
     v.select(
         "vin", "model", "config", "plate", to_date(v["purchase"].to_numpy()).alias("purchase_date"),
         world.dealers["dealer_code"].gather(v["dealer"].to_numpy()).alias("dealer_code"),
@@ -84,6 +85,7 @@ def _outputs(world: World) -> Iterator[tuple[str, Output]]:
     for out in svy_surveys(world, orders):
         yield "SVY", out
     yield "CLUB", club_members(world)
+    yield "LEAD", lead_outputs(world)
 
 
 def generate(out_dir: Path, customers: int = 20_000, seed: int = 42, dealers: int | None = None,
@@ -95,7 +97,7 @@ def generate(out_dir: Path, customers: int = 20_000, seed: int = 42, dealers: in
     Same arguments give byte-identical files. ``dealers`` defaults to
     ``max(5, min(200, customers // 500))``; ``defects`` to :class:`DefectRates` defaults.
     ``progress(stage, done, total)`` is called when the world is built and after each source
-    (stages: world, FIN, INV, DMS, CC, WEB, SVY, CLUB, truth). Existing files are overwritten,
+    (stages: world, FIN, INV, DMS, CC, WEB, SVY, CLUB, LEAD, truth). Existing files are overwritten,
     other files in ``out_dir`` are left alone."""
     out_dir = Path(out_dir)
     rates = defects or DefectRates()
