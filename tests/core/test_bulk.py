@@ -57,7 +57,10 @@ def test_delete_and_execute_in_count_the_rows(keys: None, inline_max: int) -> No
     ]
 
 
-def test_select_join_matches_every_column_once(keys: None) -> None:
+@pytest.mark.parametrize("inline_rows", [bulk.INLINE_ROWS, 0], ids=["inline", "key table"])
+def test_select_join_matches_every_column_once(keys: None, inline_rows: int,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "INLINE_ROWS", inline_rows)
     wanted = pl.DataFrame({"kind": ["phone", "phone", "id", "id", None],
                            "value": ["v1", "v1", "v1", "v2", "v4"]})
     frame = bulk.select_join_frame(
@@ -66,6 +69,10 @@ def test_select_join_matches_every_column_once(keys: None) -> None:
         wanted, {"record_id": pl.Int64, "value": pl.Utf8},
     )
     assert frame.rows() == [(1, "v1"), (2, "v2")]
+    ids = bulk.select_join_frame(
+        "SELECT i.value FROM {} k JOIN sources_identitykey i ON i.record_id = k.record_id "
+        "ORDER BY i.value", pl.DataFrame({"record_id": [3, 10, 3, 77]}), {"value": pl.Utf8})
+    assert ids["value"].to_list() == ["v10", "v3"]
     assert not any(t.startswith("_keys_") for t in _tables())
 
 

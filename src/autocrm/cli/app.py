@@ -40,7 +40,7 @@ def generate(
 
 @app.command()
 def load(
-    source: Annotated[str, typer.Argument(help="FIN, INV, DMS, CC, WEB, SVY or CLUB")],
+    source: Annotated[str, typer.Argument(help="FIN, INV, DMS, CC, WEB, SVY, CLUB or LEAD")],
     files: Annotated[list[Path], typer.Argument(help="files of that source")],
 ) -> None:
     """Load files of one source system through the whole pipeline, all or nothing."""

@@ -17,6 +17,7 @@ BATCH = 50_000
 # Up to this many values go inline as `IN (%s, ...)` (as fast as a join at that size); more are
 # loaded into a temporary table and joined in one pass, much faster on PostgreSQL for many keys.
 INLINE_MAX = 10_000
+INLINE_ROWS = 50  # key rows written into the query itself rather than a temporary table
 _key_tables = itertools.count(1)
 
 
@@ -152,6 +153,14 @@ def select_join_frame(sql: str, keys: pl.DataFrame, schema: dict[str, Any]) -> p
     return its rows as a frame of `schema`, read as `select_frame` reads them."""
     if keys.is_empty():
         return pl.DataFrame(schema=schema)
+    rows = keys.drop_nulls().unique(maintain_order=True)
+    if rows.height <= INLINE_ROWS:  # a request's few keys: no temporary table to create
+        if rows.is_empty():
+            return pl.DataFrame(schema=schema)
+        marks = ", ".join(f'%s AS "{c}"' for c in rows.columns)
+        inline = " UNION ALL ".join([f"SELECT {marks}"] * rows.height)
+        args = [_sqlite_value(v) for row in rows.iter_rows() for v in row]
+        return _read_frame(sql.format(f"({inline})"), args, schema)
     with key_table(keys) as name:
         return _read_frame(sql.format(f'"{name}"'), [], schema)
 
