@@ -11,18 +11,31 @@ with `leads.assignment.to_dealers` and rolls back, `--runs` times; the baseline,
 run, assigns 1,000 of them one lead at a time the way Odoo's `_assign_leads` does (read the
 lead, its customer, its own dealer, the region's dealers and their open-lead counts, save,
 history row, reach), also rolled back. Figures: median seconds, leads/s, peak memory.
+
+  AUTOCRM_HOME=... python bench/bench_leads.py lists --data ROOT --runs 3 [--write]
+  AUTOCRM_HOME=... python bench/bench_leads.py post --requests 300 --rounds 3 [--write]
+
+`lists` loads the prospect lists `autocrm generate` wrote (ROOT/LEAD: an auto-show XLSX and a
+bought list in GBK, 10% of the customers) into the store, `--runs` times, each into the store
+as it was (a copy of the SQLite file); the baseline, in the same run, sends 1,000 of the same
+rows one at a time through the service behind `POST /api/leads`. `post` times
+`POST /api/leads` over HTTP (a salesperson's bearer token, half the mobiles new, half of
+known customers), beside a static file of the same server.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import django
@@ -252,6 +265,143 @@ def pages(requests: int, rounds: int) -> list[str]:
     return lines
 
 
+def _sqlite_file() -> Path:
+    return Path(connection.settings_dict["NAME"])
+
+
+def _restore(snap: Path) -> None:
+    """Put the SQLite store back as `snap` kept it."""
+    connection.close()
+    db = _sqlite_file()
+    for extra in ("-wal", "-shm"):
+        Path(f"{db}{extra}").unlink(missing_ok=True)
+    shutil.copyfile(snap, db)
+
+
+def _list_rows(files: list[Path], n: int, seed: int) -> list[dict[str, str]]:
+    """Return `n` random rows of the lists as the API takes them."""
+    rows = []
+    for f in files:
+        frame = (pl.read_excel(f, read_options={"header_row": 1}, infer_schema_length=0)
+                 if f.suffix == ".xlsx" else pl.read_csv(f, encoding="gbk", infer_schema=False))
+        rows += frame.cast(pl.Utf8).to_dicts()
+    rng = random.Random(seed)
+    return [r for r in rng.sample(rows, min(n, len(rows))) if r.get("手机")]
+
+
+def lists(data: Path, runs: int, baseline: int) -> list[str]:
+    """Load the prospect lists `runs` times into copies of the store; return report lines."""
+    from autocrm.intake.leads import LeadIn, submit
+    from autocrm.leads import questionnaire
+    from autocrm.pipeline import batch
+    from autocrm.pipeline.evaluation import lead_match_quality
+
+    assert connection.vendor == "sqlite", "lists: SQLite stores only (a copy of the file)"
+    files = sorted(p for p in (data / "LEAD").iterdir() if p.suffix in {".xlsx", ".csv"})
+    snap = _sqlite_file().with_name("lists-snapshot.sqlite3")
+    connection.close()
+    shutil.copyfile(_sqlite_file(), snap)
+    store = _store()
+    seconds, peaks, split, stages, quality = [], [], {}, {}, None
+    try:
+        for run in range(runs):
+            _restore(snap)
+            start = time.perf_counter()
+            report = batch.run([("LEAD", f) for f in files])
+            seconds.append(time.perf_counter() - start)
+            peaks.append(max(report.memory.values()))
+            split, stages = report.leads, report.stages
+            rows = sum(f.rows_read for f in report.files)
+            assert all(f.status == "loaded" for f in report.files), report.files
+            print(f"run {run + 1}: {seconds[-1]:.1f} s, {rows:,} rows, {split}", flush=True)
+            if run == 0 and (data / "truth" / "records.parquet").exists():
+                quality = lead_match_quality(data / "truth")
+        _restore(snap)
+        form = questionnaire.load()
+        sample = _list_rows(files, baseline, seed=3)
+        actor = actor_for(accounts.set_user("bench_hq", "bench-Pass-1", "crm_manager"))
+        start = time.perf_counter()
+        for row in sample:
+            model = row.get("意向车型") or ""
+            submit(actor, LeadIn(name=row.get("姓名") or "", phone=row["手机"],
+                                 intended_model=model if model in form.models else "",
+                                 source="bought_list"))
+        one = (time.perf_counter() - start) / len(sample)
+    finally:
+        _restore(snap)
+        snap.unlink()
+    median = statistics.median(seconds)
+    per_s = rows / median
+    lines = ["| way | rows | runs s | median s | rows/s | × one by one | peak MiB |",
+             "|---|---:|---|---:|---:|---:|---:|",
+             f"| `autocrm load LEAD` (the lists) | {rows:,} | "
+             f"{', '.join(f'{x:.1f}' for x in seconds)} | **{median:.1f}** | {per_s:,.0f} | "
+             f"{per_s * one:.0f} | {statistics.median(peaks):,.0f} |",
+             f"| baseline: one row at a time through `POST /api/leads`'s service | "
+             f"{len(sample):,} | | {one * 1000:.1f} ms a row | {1 / one:,.0f} | 1 | |", "",
+             f"Split of the last run: {split}. Stages of the last run (s): "
+             + ", ".join(f"{k} {v:.1f}" for k, v in stages.items() if v >= 0.05) + "."]
+    if quality:
+        lines.append(f"Lead linking against the truth (first run): precision "
+                     f"{quality.precision:.4f}, recall {quality.recall:.4f}, F1 {quality.f1:.4f}.")
+    lines.append(f"Store before each run: {store}.")
+    return lines
+
+
+def post(requests: int, rounds: int) -> list[str]:
+    """Time `POST /api/leads` over HTTP with new and known mobiles; return report lines."""
+    from bench.api_latency import percentiles, server
+
+    dealer = Dealer.objects.order_by("code").values_list("code", flat=True).first()
+    user = accounts.set_user("bench_post_sales", "bench-Pass-1", "dealer_sales", dealer)
+    token = accounts.issue_token(user)[0]
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    rng = random.Random(11)
+    top = Customer.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    ids = rng.sample(range(1, top + 1), min(top, requests * rounds * 3))
+    known = list(Customer.objects.filter(id__in=ids).exclude(phone="").values_list(
+        "phone", flat=True))
+    results: dict[str, list[dict[str, float]]] = {"new": [], "known": [], "floor": []}
+    with server(dict(os.environ)) as conn:
+        def send(phone: str) -> float:
+            body = json.dumps({"name": "王先生", "phone": phone, "source": "walk_in",
+                               "answers": {}})
+            start = time.perf_counter()
+            conn.request("POST", "/api/leads", body=body, headers={
+                **headers, "Idempotency-Key": uuid.uuid4().hex})
+            resp = conn.getresponse()
+            resp.read()
+            assert resp.status in (200, 201, 409), (resp.status, phone)
+            return (time.perf_counter() - start) * 1000
+
+        for _ in range(10):
+            send(f"199{rng.randrange(10**8):08d}")
+        for _round in range(rounds):
+            times: dict[str, list[float]] = {"new": [], "known": [], "floor": []}
+            for _i in range(requests):
+                times["new"].append(send(f"199{rng.randrange(10**8):08d}"))
+                times["known"].append(send(known.pop()))
+                start = time.perf_counter()
+                conn.request("GET", "/static/css/app.css")
+                conn.getresponse().read()
+                times["floor"].append((time.perf_counter() - start) * 1000)
+            for k, v in times.items():
+                results[k].append(percentiles(v))
+    floor = statistics.median(r["p50_ms"] for r in results["floor"])
+    lines = ["| request | p50 ms | p99 ms | × floor (p50) |", "|---|---:|---:|---:|"]
+    for k, name in (("new", "POST /api/leads, a new mobile (new customer, new lead)"),
+                    ("known", "POST /api/leads, a known customer's mobile"),
+                    ("floor", "floor: a static file")):
+        p50 = statistics.median(r["p50_ms"] for r in results[k])
+        p99 = statistics.median(r["p99_ms"] for r in results[k])
+        lines.append(f"| {name} | {p50:.1f} | {p99:.1f} | {p50 / floor:.1f} |")
+    lines += ["", f"{rounds} rounds of {requests} requests of each kind in turn, sequential, "
+              "after 10 warm-up requests; gunicorn with 2 workers; a dealer salesperson's bearer "
+              "token, an Idempotency-Key per request; p50 and p99 are medians over the rounds. "
+              "A known mobile another dealer follows answers 409 (protection), timed the same."]
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -267,7 +417,37 @@ def main() -> None:
     p.add_argument("--requests", type=int, default=200)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--write", action="store_true")
+    lp = sub.add_parser("lists")
+    lp.add_argument("--data", type=Path, required=True)
+    lp.add_argument("--runs", type=int, default=3)
+    lp.add_argument("--baseline", type=int, default=1_000)
+    lp.add_argument("--write", action="store_true")
+    pp = sub.add_parser("post")
+    pp.add_argument("--requests", type=int, default=300)
+    pp.add_argument("--rounds", type=int, default=3)
+    pp.add_argument("--write", action="store_true")
     args = parser.parse_args()
+    if args.command == "lists":
+        lines = lists(args.data, args.runs, args.baseline)
+        print("\n".join(lines))
+        if args.write:
+            write_section("Prospect lists into the 1,000,000-customer store", "\n".join([
+                f"Machine: {machine()}; {connection.vendor}. `python bench/bench_leads.py "
+                "lists`: the lists `autocrm generate` wrote for 1,000,000 customers, read, "
+                "cleaned, matched within themselves and against customers and open leads, "
+                "published, each row ended as a new lead, an existing customer's new interest, "
+                "a duplicate of an open lead or a rejected row. Target: a 100,000-row list "
+                "in 20 s or less.", "", *lines]))
+        return
+    if args.command == "post":
+        lines = post(args.requests, args.rounds)
+        print("\n".join(lines))
+        if args.write:
+            write_section("POST /api/leads at 1,000,000 customers", "\n".join([
+                f"Machine: {machine()}; {connection.vendor}; store: {_store()}. "
+                "`python bench/bench_leads.py post`. Target: p50 <= 20 ms, p99 <= 60 ms over "
+                "HTTP, with the duplicate check.", "", *lines]))
+        return
     if args.command == "fill":
         fill(args.leads, args.follow_ups)
         return
