@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from autocrm.accounts.actor import actor_for
+from autocrm.core import worktime
 from autocrm.core.errors import Conflict, Forbidden, InputError
 from autocrm.customers.models import Customer, CustomerDealer
 from autocrm.dealers.models import Dealer
@@ -89,7 +90,10 @@ def test_the_pool_goes_to_the_own_dealer_then_the_city_then_the_province(network
         "city:太原市": 1, "province:山西省": 1}
     lead = Lead.objects.get(pk=leads[1])
     assert lead.assigned_at is not None and lead.version == 2
-    assert lead.next_follow_up == lead.assigned_at + dt.timedelta(hours=2)
+    # first contact due two working hours after the assignment, on the dealer's calendar
+    assert lead.next_follow_up == worktime.deadline(
+        worktime.for_dealer("D14001"), lead.assigned_at, dt.timedelta(hours=2))
+    assert lead.next_follow_up - lead.assigned_at >= dt.timedelta(hours=2)
     assert list(LeadChange.objects.filter(lead_id=leads[0]).values_list(
         "field", "old", "new", "reason")) == [("dealer", "", "D14004", "own_dealer")]
     # the dealer reaches the customer through the lead; the timeline says it was assigned

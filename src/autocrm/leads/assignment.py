@@ -7,7 +7,6 @@ choice made in Polars, one bulk update of the leads, their history and timeline 
 
 from __future__ import annotations
 
-import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -195,15 +194,17 @@ def _region(left: pl.DataFrame, open_dealers: pl.DataFrame, level: str) -> pl.Da
 def _write_dealers(actor: Actor, picked: pl.DataFrame) -> None:
     """Write the chosen dealers, the first contact due, the history and the timeline."""
     now = timezone.now()
-    due = now + dt.timedelta(hours=questionnaire.load().first_contact_hours)
     table = Lead._meta.db_table
     with tally.tracking(picked["id"].to_list()):
         bulk.update_frame(table, "id", picked.select(
             "id", "dealer_code", pl.lit(now).alias("assigned_at"),
             pl.lit(now).alias("updated_at"), (pl.col("version") + 1).alias("version")))
-        fresh = picked.filter(~pl.col("contacted"))["id"].to_list()
-        for part in range(0, len(fresh), 10_000):  # first contact due from the assignment
-            Lead.objects.filter(pk__in=fresh[part:part + 10_000]).update(next_follow_up=due)
+        fresh = picked.filter(~pl.col("contacted")).select("id", "dealer_code")
+        for (code,), leads in fresh.group_by("dealer_code"):  # first contact due from now
+            due = questionnaire.first_contact_due(str(code), now)
+            ids = leads["id"].to_list()
+            for part in range(0, len(ids), 10_000):
+                Lead.objects.filter(pk__in=ids[part:part + 10_000]).update(next_follow_up=due)
     by = actor.user if getattr(actor.user, "pk", None) else None
     LeadChange.objects.bulk_create(
         (LeadChange(lead_id=i, at=now, by=by, field="dealer", old="", new=d, reason=r)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -11,6 +12,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from autocrm.core import worktime
 from autocrm.core.errors import InputError
 
 CONFIG = Path(__file__).parent / "config" / "questionnaire.toml"
@@ -147,3 +149,10 @@ def check_source(source: str, form: Questionnaire | None = None) -> str:
         raise InputError(_("source: %(value)r is not a lead source (known: %(known)s)") % {
             "value": source, "known": ", ".join(form.sources)}, code="unknown_source")
     return source
+
+
+def first_contact_due(dealer_code: str, since: dt.datetime) -> dt.datetime:
+    """Return when a new lead of `dealer_code` (HQ's pool: "") must first be contacted: the
+    configured working hours after `since`, on that dealer's (or HQ's) calendar."""
+    hours = dt.timedelta(hours=load().first_contact_hours)
+    return worktime.deadline(worktime.for_dealer(dealer_code), since, hours)

@@ -93,14 +93,15 @@ def from_records(records: pl.DataFrame, new_customers: Collection[int],
         if lead is None:
             graded = questionnaire.grade(answers, form, lenient=True)
             opened = _opened(row["event_day"], now)
+            dealer = row["dealer_code"] or (actor.dealer_code if actor else "") or ""
             lead = Lead(
                 customer_id=cid, record_ids=[rid], sources=[row["channel"]],
                 contact_name=(row["contact_name"] or row["name"] or "")[:64],
                 channel=row["channel"], intended_model=_model(row["intended_model"], form),
-                dealer_code=row["dealer_code"] or (actor.dealer_code if actor else "") or "",
+                dealer_code=dealer,
                 owner=actor.user if actor and actor.dealer_code else None,
                 stage_at=opened, created_at=opened, updated_at=now,
-                next_follow_up=opened + dt.timedelta(hours=form.first_contact_hours),
+                next_follow_up=questionnaire.first_contact_due(dealer, opened),
             )
             apply_grade(lead, graded)
             fresh[cid] = lead
